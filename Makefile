@@ -1,0 +1,48 @@
+# Tildel: two commands set up a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_SIZE ?= medium
+
+.PHONY: run test lint bench clean install serve demo format
+
+# The virtual environment is rebuilt when pyproject.toml changes.
+$(BIN)/tildel: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/tildel
+
+## run: install, migrate, load the demo municipality if the database is empty, serve.
+run: install
+	$(BIN)/tildel migrate --no-input -v 0
+	$(BIN)/tildel demo --size $(DEMO_SIZE) --if-empty
+	$(BIN)/tildel collectstatic --no-input -v 0
+	@echo ""
+	@$(BIN)/tildel demo_logins
+	@echo ""
+	@echo "Tildel kjører på http://$(HOST):$(PORT)/  (Ctrl+C for å stoppe)"
+	$(BIN)/tildel runserver --noreload $(HOST):$(PORT)
+
+## test: ruff and the whole pytest suite (DATABASE_URL picks the database).
+test: install lint
+	$(BIN)/pytest -n 2 --dist loadfile -q
+
+lint: install
+	$(BIN)/ruff check src tests
+
+format: install
+	$(BIN)/ruff check --fix src tests
+
+## bench: benchmarks (the benchmark issue fills bench/); prints numbers, not part of test.
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

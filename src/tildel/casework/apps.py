@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "tildel.casework"
+    verbose_name = "Saksbehandling"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "tildel.catalogue"
+    verbose_name = "Tjenestekatalog"

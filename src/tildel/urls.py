@@ -1,0 +1,29 @@
+"""URL configuration. URLs carry internal ids only, never fødselsnummer or names."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tildel.accounts.forms import LoginForm
+from tildel.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                    authentication_form=LoginForm),
+         name="login"),
+    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("personer/sok/", views.person_search, name="person-search"),
+    path("personer/ny/", views.person_create, name="person-create"),
+    path("personer/<int:pk>/", views.person_overview, name="person-overview"),
+    path("tilgangslogg/", views.access_log_search, name="access-log"),
+    path("tilgangslogg/innsyn/", views.access_log_report, name="access-log-report"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "tildel.web.views.handler403"
+handler404 = "tildel.web.views.handler404"
+handler500 = "tildel.web.views.handler500"
+
+admin.site.site_header = "Tildel – administrasjon"
+admin.site.site_title = "Tildel"

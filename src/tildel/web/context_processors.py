@@ -1,0 +1,30 @@
+"""Navigation by role: each role sees the screens it may use."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tildel.accounts.models import Role
+
+PERSON_ROLES = {Role.CASEWORKER, Role.OFFICE_LEADER, Role.PROVIDER_LEADER,
+                Role.PROVIDER_STAFF}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Arbeidsområde", reverse("home"))]
+    if user.role in PERSON_ROLES:
+        items.append(("Personsøk", reverse("person-search")))
+    if user.is_office_role:
+        items.append(("Registrer person", reverse("person-create")))
+    if user.role == Role.ADMINISTRATOR:
+        items.append(("Tilgangslogg", reverse("access-log")))
+        items.append(("Administrasjon", reverse("admin:index")))
+    current = request.path
+    return {"nav_items": [
+        {"label": label, "url": url,
+         "current": current == url or (url != "/" and current.startswith(url))}
+        for label, url in items
+    ]}

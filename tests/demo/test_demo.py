@@ -1,0 +1,110 @@
+"""The demo municipality: deterministic, synthetic, calibrated, and careful with data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tildel.accounts.models import AccessLogEntry
+from tildel.casework.models import ServiceLine
+from tildel.demo.calibration import LEVEL_SHARES_2021
+from tildel.demo.generator import DatabaseNotEmpty, generate
+from tildel.people.models import Person
+from tildel.rules import identity
+from tildel.rules.financing.levels import LEVELS_IN_ORDER, classify
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+def snapshot():
+    return list(Person.objects.order_by("id_number").values_list(
+        "id_number", "given_name", "family_name", "district__name"))
+
+
+@pytest.mark.django_db
+def test_same_seed_same_municipality_and_reset_replaces_it():
+    generate(size="small", seed=5, as_of=AS_OF)
+    first = snapshot()
+    lines = ServiceLine.objects.count()
+    generate(size="small", seed=5, as_of=AS_OF, reset=True)
+    assert snapshot() == first
+    assert ServiceLine.objects.count() == lines
+    generate(size="small", seed=6, as_of=AS_OF, reset=True)
+    assert snapshot() != first
+
+
+@pytest.mark.django_db
+def test_non_empty_database_is_refused_and_left_unchanged():
+    generate(size="small", seed=5, as_of=AS_OF)
+    before = snapshot()
+    with pytest.raises(DatabaseNotEmpty):
+        generate(size="small", seed=9, as_of=AS_OF)
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", "--size", "small", "--seed", "9", verbosity=0)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_reset_also_clears_the_access_log_of_the_old_demo(client):
+    result = generate(size="small", seed=5, as_of=AS_OF)
+    person = Person.objects.first()
+    user = result.logins[0].username
+    from tildel.accounts.models import User
+
+    AccessLogEntry.objects.create(user=User.objects.get(username=user), person=person,
+                                  what="x", purpose="y", role="caseworker")
+    generate(size="small", seed=5, as_of=AS_OF, reset=True)
+    assert AccessLogEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_number_is_synthetic_valid_and_unique():
+    generate(size="small", seed=5, as_of=AS_OF)
+    numbers = list(Person.objects.values_list("id_number", "birth_date"))
+    assert len(numbers) == 240
+    for number, birth in numbers:
+        parsed = identity.parse(number, today=AS_OF)
+        assert parsed.synthetic
+        assert parsed.birth_date == birth
+    assert Person.objects.exclude(phone__startswith="0").count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_logins_cover_every_role():
+    result = generate(size="small", seed=5, as_of=AS_OF)
+    roles = {login.role for login in result.logins}
+    assert roles == {"Saksbehandler", "Leder tildelingskontor", "Leder tjenesteenhet",
+                     "Tjenesteyter", "Ledelse", "Analytiker", "Systemadministrator"}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_medium_level_shares_are_near_report_000_table_2():
+    """Report 000 table 2 (L2092-2116): share of users per financing level per district.
+
+    Decided home-nursing hours per month of the active users on the as-of date,
+    classified with the level model, must land near the report's shares.
+    """
+    result = generate(size="medium", seed=2022, as_of=AS_OF)
+    assert 2900 <= result.persons <= 3100
+    lines = ServiceLine.objects.active_on(AS_OF).filter(
+        service_version__service__code="hjemmesykepleie").values_list(
+        "decision__person__district__name", "extent")
+    by_district: dict[str, Counter] = {}
+    for district, hours in lines:
+        by_district.setdefault(district, Counter())[classify(hours)] += 1
+    assert set(by_district) == set(LEVEL_SHARES_2021)
+    for district, counts in by_district.items():
+        total = sum(counts.values())
+        assert total > 300, district  # report 000 I16: about 750 users in one district
+        expected = LEVEL_SHARES_2021[district]
+        base = 100 * counts[LEVELS_IN_ORDER[0]] / total
+        assert abs(base - expected[LEVELS_IN_ORDER[0]]) < 4, (district, base)
+        above_base = 100 - base
+        assert abs(above_base - (100 - expected[LEVELS_IN_ORDER[0]])) < 4, district
+    focus = sum(c[LEVELS_IN_ORDER[-1]] for c in by_district.values())
+    assert 10 <= focus <= 45  # report 000 §4.2: about 35-40 focus users city-wide

@@ -1,0 +1,143 @@
+"""The UI shell as a user meets it: login, work area, search, overview, error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tildel.accounts.models import Role
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def caseworker(world):
+    return world.user(Role.CASEWORKER, office=world.east_office, username="sara")
+
+
+def test_login_page_is_norwegian_and_accessible(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="nb">' in page
+    assert "Logg inn" in page and "Brukernavn" in page and "Passord" in page
+    assert 'href="#main"' in page and '<main id="main"' in page
+    assert "htmx-2.0.11.min.js" in page and "cdn" not in page.lower()
+
+
+def test_login_leads_to_the_work_area(client, caseworker, world):
+    world.grant(world.person(), world.east_unit)
+    response = client.post(reverse("login"), {"username": "sara",
+                                              "password": "rett-passord-123"}, follow=True)
+    page = response.content.decode()
+    assert "Arbeidsområde" in page and "Øst HVK" in page
+    assert "Personsøk" in page and "Tilgangslogg" not in page
+    assert re.search(r"Aktive tjenester i dag: <strong>1</strong>", page)
+
+
+def test_wrong_password_gives_a_norwegian_message(client, caseworker):
+    page = client.post(reverse("login"), {"username": "sara", "password": "feil"}).content
+    assert "Oppgi korrekt" in page.decode()
+
+
+def test_five_failures_lock_the_account(client, caseworker):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "sara", "password": "feil"})
+    response = client.post(reverse("login"), {"username": "sara",
+                                              "password": "rett-passord-123"})
+    assert "midlertidig låst" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_need_login(client, db):
+    response = client.get(reverse("person-search"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_search_by_name_number_and_birth_date(client, caseworker, world):
+    person = world.person(given="Ingrid", family="Solberg", birth=dt.date(1933, 7, 2))
+    world.person(given="Ola", family="Olsen")
+    client.force_login(caseworker)
+    for query in ["solb", "ingrid sol", "SOLBERG", person.id_number, "020733"]:
+        page = client.post(reverse("person-search"), {"q": query}).content.decode()
+        assert "Solberg, Ingrid" in page, query
+        assert "Olsen" not in page, query
+    page = client.post(reverse("person-search"), {"q": "x"}).content.decode()
+    assert "Skriv minst to tegn" in page
+
+
+def test_search_results_link_by_internal_id_never_by_number(client, caseworker, world):
+    person = world.person(given="Ingrid", family="Solberg")
+    client.force_login(caseworker)
+    page = client.post(reverse("person-search"), {"q": "solberg"}).content.decode()
+    links = re.findall(r'href="([^"]+)"', page)
+    assert reverse("person-overview", args=[person.pk]) in links
+    assert not any(person.id_number in link or "Solberg" in link for link in links)
+
+
+def test_search_answers_htmx_with_the_result_fragment_only(client, caseworker, world):
+    world.person(given="Ingrid", family="Solberg")
+    client.force_login(caseworker)
+    page = client.post(reverse("person-search"), {"q": "solberg"},
+                       headers={"HX-Request": "true"}).content.decode()
+    assert page.lstrip().startswith('<section id="results"')
+    assert "Solberg, Ingrid" in page
+
+
+def test_overview_shows_services_units_and_next_of_kin(client, caseworker, world):
+    person = world.person(given="Ingrid", family="Solberg")
+    world.grant(person, world.east_unit)
+    world.grant(person, world.east_unit, code="trygghetsalarm", hours=None)
+    world.grant(person, world.east_unit, code="praktisk-bistand",
+                start=TODAY - dt.timedelta(days=400), end=TODAY - dt.timedelta(days=100))
+    person.next_of_kin.create(name="Per Solberg", relation="Sønn", is_primary=True)
+    client.force_login(caseworker)
+    page = client.get(reverse("person-overview", args=[person.pk])).content.decode()
+    assert "Helsetjenester i hjemmet (hjemmesykepleie)" in page
+    assert "10 t/mnd" in page
+    assert "utgått kode" in page  # safety alarm, code 6, moved to 9346
+    assert "Avsluttede tjenester (1)" in page
+    assert "Hjemmetjenesten Øst" in page
+    assert "Per Solberg – Sønn (nærmeste pårørende)" in page
+
+
+def _overview_queries(client, person) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("person-overview", args=[person.pk])).status_code == 200
+    return len(queries)
+
+
+def test_overview_query_count_does_not_grow_with_the_history(client, caseworker, world):
+    small = world.person(given="Liten")
+    big = world.person(given="Stor")
+    for person, count in ((small, 3), (big, 30)):
+        for i in range(count):
+            world.grant(person, world.east_unit, start=TODAY - dt.timedelta(days=10 * i + 5),
+                        end=TODAY - dt.timedelta(days=10 * i) if i else None)
+            person.next_of_kin.create(name=f"Pårørende {i}", relation="Barn")
+    client.force_login(caseworker)
+    _overview_queries(client, small)  # warm the session
+    assert _overview_queries(client, small) == _overview_queries(client, big)
+
+
+def test_404_is_norwegian_and_plain(client, caseworker):
+    client.force_login(caseworker)
+    response = client.get("/finnes-ikke/")
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.content.decode()
+    assert "urlpatterns" not in response.content.decode()
+
+
+def test_signed_in_pages_are_not_cached(client, caseworker):
+    client.force_login(caseworker)
+    assert client.get(reverse("home"))["Cache-Control"] == "no-store"
+
+
+def test_aggregate_roles_get_a_work_area_without_person_search(client, world):
+    client.force_login(world.user(Role.ANALYST))
+    page = client.get(reverse("home")).content.decode()
+    assert "aggregert nivå" in page and "Personsøk" not in page
+    assert client.get(reverse("person-search")).status_code == 403
