@@ -43,8 +43,9 @@ def test_demo_command_on_a_fresh_database_then_refuses_without_reset(tmp_path):
 def settings_value(tmp_path, expression, **env):
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tildel.settings'; "
             f"django.setup(); from django.conf import settings as s; print({expression})")
-    environment = {**os.environ, "TILDEL_VAR_DIR": str(tmp_path), **env}
-    environment.pop("TILDEL_DEBUG", None)
+    environment = {**os.environ, "TILDEL_VAR_DIR": str(tmp_path)}
+    for inherited in ("TILDEL_DEBUG", "DATABASE_URL", "TILDEL_HTTPS", "TILDEL_ALLOWED_HOSTS"):
+        environment.pop(inherited, None)
     environment.update(env)
     result = subprocess.run([sys.executable, "-c", code], env=environment, cwd=tmp_path,
                             capture_output=True, text=True, check=True)
