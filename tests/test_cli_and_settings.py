@@ -40,6 +40,15 @@ def test_demo_command_on_a_fresh_database_then_refuses_without_reset(tmp_path):
     assert again.returncode == 0 and "har allerede data" in again.stdout
 
 
+def test_collectstatic_gathers_the_stylesheet_and_vendored_htmx(tmp_path):
+    result = run(["collectstatic", "--no-input", "-v", "0"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    static = tmp_path / "static"
+    assert (static / "tildel" / "tildel.css").exists()
+    assert (static / "vendor" / "htmx" / "htmx-2.0.11.min.js").exists()
+    assert "tildel/tildel.css" in (static / "staticfiles.json").read_text()
+
+
 def settings_value(tmp_path, expression, **env):
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tildel.settings'; "
             f"django.setup(); from django.conf import settings as s; print({expression})")
