@@ -99,3 +99,21 @@ def test_denied_attempt_shows_a_norwegian_page_that_leaks_nothing(client, world,
     assert response.status_code == 403
     assert "Ingen tilgang" in page
     assert "Vestli" not in page and people["west"].id_number not in page
+
+
+def test_inter_municipal_office_covers_districts_of_two_municipalities(world):
+    """Report 004 §5: 11 % of municipalities share an inter-municipal allocation office."""
+    from tildel.organisation.models import AllocationOffice, District, Municipality
+
+    neighbour = Municipality.objects.create(number="1108", name="Nabokommune")
+    north = District.objects.create(municipality=neighbour, number=1, name="Nord")
+    shared = AllocationOffice.objects.create(name="Interkommunalt tildelingskontor")
+    shared.districts.add(world.east, north)
+    here = world.person(world.east, family="Heim")
+    there = world.person(north, family="Nabo")
+    both = world.user(Role.CASEWORKER, office=shared)
+    both.municipalities.add(neighbour)
+    assert set(access.persons_visible_to(both)) == {here, there}
+    only_home = world.user(Role.CASEWORKER, office=shared)  # scoped to one municipality
+    assert set(access.persons_visible_to(only_home)) == {here}
+    assert not access.can_view_person(only_home, there)

@@ -53,6 +53,7 @@ def test_bad_input_gets_a_field_message_and_nothing_is_saved(caseworker_client, 
     page = response.content.decode()
     assert message in page
     assert f'id="id_{field}_error"' in page
+    assert f'aria-describedby="id_{field}_error"' in page and 'aria-invalid="true"' in page
     assert not Person.objects.filter(family_name="Hansen").exists()
 
 

@@ -2,8 +2,10 @@
 
 from django.contrib.auth.forms import AuthenticationForm
 
+from tildel.web.accessible_forms import AccessibleErrorsMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(AccessibleErrorsMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Oppgi korrekt brukernavn og passord. Merk at det skilles mellom "
                          "store og små bokstaver.",

@@ -8,6 +8,7 @@ their unit serves; analysts and management see aggregates only.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -53,6 +54,20 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "bruker"
         verbose_name_plural = "brukere"
+
+    def clean(self) -> None:
+        """A role without the scope it needs would see nothing, or too much."""
+        super().clean()
+        errors = {}
+        if self.role in OFFICE_ROLES and not self.allocation_office_id:
+            errors["allocation_office"] = "Saksbehandlere og ledere i tildeling må ha et " \
+                                          "tildelingskontor."
+        if self.role in PROVIDER_ROLES and not self.provider_unit_id:
+            errors["provider_unit"] = "Ledere og ansatte i tjenesteenheter må ha en enhet."
+        if self.role not in PROVIDER_ROLES and self.provider_unit_id:
+            errors["provider_unit"] = "Bare roller i tjenesteenheter kan knyttes til en enhet."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def role_label(self) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from tildel.organisation.models import District
+from tildel.web.accessible_forms import AccessibleErrorsMixin
 
 from .models import Person
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(AccessibleErrorsMixin, forms.ModelForm):
     """Registers a person; birth date and sex are derived from the number."""
 
     class Meta:
@@ -46,7 +47,7 @@ class PersonForm(forms.ModelForm):
         super()._post_clean()
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(AccessibleErrorsMixin, forms.Form):
     q = forms.CharField(
         label="Navn eller fødselsnummer", max_length=100,
         error_messages={"required": "Skriv minst to bokstaver av navnet, eller et nummer."},

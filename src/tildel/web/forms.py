@@ -10,8 +10,10 @@ from django.utils import timezone
 from tildel.accounts.models import User
 from tildel.people.models import Person
 
+from .accessible_forms import AccessibleErrorsMixin
 
-class AccessLogFilterForm(forms.Form):
+
+class AccessLogFilterForm(AccessibleErrorsMixin, forms.Form):
     person_number = forms.CharField(label="Fødselsnummer / D-nummer", required=False,
                                     max_length=11,
                                     widget=forms.TextInput(attrs={"inputmode": "numeric",
