@@ -99,8 +99,8 @@ class Person(models.Model):
         if self.id_number:
             try:
                 self.derive_from_id_number()
-            except identity.InvalidIdNumber as error:
-                errors["id_number"] = error.message
+            except identity.InvalidIdNumber:
+                pass  # the field's validator reports it, once
         if self.district_id and self.municipality_id and \
                 self.district.municipality_id != self.municipality_id:
             errors["district"] = "Distriktet hører ikke til kommunen."
