@@ -6,6 +6,8 @@ D-nummer (``tildel.rules.identity``), never typed twice.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -97,10 +99,9 @@ class Person(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.id_number:
-            try:
+            # The field's validator reports an invalid number, once.
+            with contextlib.suppress(identity.InvalidIdNumber):
                 self.derive_from_id_number()
-            except identity.InvalidIdNumber:
-                pass  # the field's validator reports it, once
         if self.district_id and self.municipality_id and \
                 self.district.municipality_id != self.municipality_id:
             errors["district"] = "Distriktet hører ikke til kommunen."
