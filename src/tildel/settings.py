@@ -11,6 +11,8 @@ Configuration comes from the environment (12-factor):
 - ``TILDEL_SYNTHETIC_IDS``: ``1`` (default) accepts synthetic test fødselsnummer
   (Skatteetaten's Tenor series, month + 80), which the demo uses; set ``0`` in production.
 - ``TILDEL_VAR_DIR``: where local state lives (default ``./var``).
+- ``TILDEL_DISPATCH_CHANNEL``: ``outbox`` (default: PDFs in ``var/outbox``) or ``svarut``
+  with ``TILDEL_SVARUT_URL``, ``TILDEL_SVARUT_ACCOUNT`` and ``TILDEL_SVARUT_TOKEN``.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
@@ -208,5 +212,34 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
+}
+
+# Letters and dispatch (utsending).
+TILDEL_DISPATCH_CHANNEL = os.environ.get("TILDEL_DISPATCH_CHANNEL", "outbox")
+TILDEL_OUTBOX_DIR = Path(os.environ.get("TILDEL_OUTBOX_DIR", VAR_DIR / "outbox"))
+TILDEL_SVARUT_URL = os.environ.get("TILDEL_SVARUT_URL", "")
+TILDEL_SVARUT_ACCOUNT = os.environ.get("TILDEL_SVARUT_ACCOUNT", "")
+TILDEL_SVARUT_TOKEN = os.environ.get("TILDEL_SVARUT_TOKEN", "")
+
+# REST API (/api/v1/): session auth for the screens' users, same permissions.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tildel.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tildel API",
+    "DESCRIPTION": "Saker, vedtak, bestillinger og klager. Samme regler og tilganger som "
+                   "skjermbildene.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tildel.accounts.forms import LoginForm
 from tildel.web import views
@@ -18,6 +18,8 @@ urlpatterns = [
     path("personer/<int:pk>/", views.person_overview, name="person-overview"),
     path("tilgangslogg/", views.access_log_search, name="access-log"),
     path("tilgangslogg/innsyn/", views.access_log_report, name="access-log-report"),
+    path("", include("tildel.casework.urls")),
+    path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

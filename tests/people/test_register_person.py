@@ -44,7 +44,7 @@ def test_valid_person_is_saved_with_derived_birth_date_and_sex(caseworker_client
     ("date_of_death", "2024-02-31", "Oppgi en gyldig dato"),
     ("date_of_death", "1900-01-01", "Dødsdato kan ikke være før fødselsdato"),
     ("postal_code", "40a6", "Postnummer har fire sifre"),
-    ("given_name", "", "Feltet er påkrevet"),
+    ("given_name", "", "Dette feltet er påkrevd"),
 ])
 def test_bad_input_gets_a_field_message_and_nothing_is_saved(caseworker_client, world, field,
                                                              value, message):

@@ -116,6 +116,9 @@ class ServiceVersion(Versioned):
     revision_interval_months = models.PositiveSmallIntegerField(
         "revurderingsintervall (måneder)", default=6)
     extent_unit = models.CharField("omfangsenhet", max_length=16, choices=ExtentUnit.choices)
+    second_signature_required = models.BooleanField(
+        "krever andre signatur", default=False,
+        help_text="Vedtak om tjenesten må signeres av to (report 004: to-signaturordning).")
 
     class Meta:
         verbose_name = "tjenesteversjon"

@@ -23,6 +23,7 @@ from stdnum.no import orgnr
 from tildel.accounts.models import AccessLogEntry, Role, User
 from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import ServiceVersion
+from tildel.demo.casework import build_casework
 from tildel.organisation.models import (
     AllocationOffice,
     District,
@@ -79,6 +80,7 @@ def reset_database() -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
+        delete_casework()
         ServiceLine.objects.all().delete()
         Decision.objects.all().delete()
         for model in (NextOfKin, Guardian):
@@ -93,6 +95,24 @@ def reset_database() -> None:
         ProviderUnit.objects.all().delete()
         District.objects.all().delete()
         Municipality.objects.all().delete()
+
+
+def delete_casework() -> None:
+    """Everything casework creates, children before parents."""
+    from tildel.casework import models as cw
+
+    cw.Decision.objects.update(replaces=None, forum_meeting=None)
+    for model in (cw.Dispatch, cw.Letter, cw.Revision, cw.Order, cw.ImmediateMeasure):
+        model.objects.all().delete()
+    cw.Complaint.objects.update(new_decision=None)
+    for model in (cw.Complaint, cw.Task, cw.CaseEvent, cw.FunctionalScore,
+                  cw.InformationRequest, cw.Assessment, cw.ServiceLine, cw.Decision,
+                  cw.Enquiry, cw.CaseSuspension, cw.CaseExtension, cw.ConflictOfInterest,
+                  cw.Case, cw.ForumMeeting, cw.RoutingRule, cw.Absence, cw.WorkQueue,
+                  cw.OfficeSettings):
+        model.objects.all().delete()
+    for model in (cw.Case, cw.Assessment, cw.Complaint, cw.WorkQueue, cw.RoutingRule):
+        model.history.model.objects.all().delete()
 
 
 class Generator:
@@ -389,6 +409,11 @@ class Generator:
             logins = self.build_users(municipality, districts)
         self.progress("Organisasjon og brukere", 1, 1)
         persons, decisions, lines = self.build_people(municipality, districts)
+        with transaction.atomic():
+            build_casework(list(AllocationOffice.objects.filter(
+                districts__municipality=municipality).distinct().values_list("id", flat=True)),
+                self.as_of, self.seed)
+        self.progress("Saker i arbeid", 1, 1)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

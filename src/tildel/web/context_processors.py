@@ -18,7 +18,14 @@ def navigation(request):
     if user.role in PERSON_ROLES:
         items.append(("Personsøk", reverse("person-search")))
     if user.is_office_role:
+        items.insert(1, ("Min arbeidskø", reverse("my-queue")))
+        items.append(("Ny henvendelse", reverse("case-new")))
+        items.append(("Revurderinger", reverse("revisions-due")))
         items.append(("Registrer person", reverse("person-create")))
+    if user.role == Role.OFFICE_LEADER:
+        items.insert(2, ("Køoversikt", reverse("office-queues")))
+    if user.is_provider_role:
+        items.insert(1, ("Bestillinger", reverse("orders-inbox")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Tilgangslogg", reverse("access-log")))
         items.append(("Administrasjon", reverse("admin:index")))

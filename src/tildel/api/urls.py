@@ -1,0 +1,18 @@
+"""/api/v1/ routes and the OpenAPI document."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("cases", views.CaseViewSet, basename="api-case")
+router.register("decisions", views.DecisionViewSet, basename="api-decision")
+router.register("complaints", views.ComplaintViewSet, basename="api-complaint")
+router.register("orders", views.OrderViewSet, basename="api-order")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,1 @@
+"""Dispatch channels (utsendingskanaler) for letters: local outbox and KS Fiks SvarUt."""

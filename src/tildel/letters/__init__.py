@@ -1,0 +1,1 @@
+"""Letters (brev): templates an administrator can edit, rendered to PDF/A."""
