@@ -183,7 +183,8 @@ class ServiceLine(models.Model):
         return f"{self.service_version.name} fra {self.start:%d.%m.%Y}"
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.granted and self.start is not None and self.start <= day and (self.end is None or self.end >= day)
+        started = self.granted and self.start is not None and self.start <= day
+        return started and (self.end is None or self.end >= day)
 
     @property
     def extent_display(self) -> str:
