@@ -340,3 +340,16 @@ class ReassignForm(AccessibleErrorsMixin, forms.Form):
         if not data.get("assigned_to") and not data.get("queue"):
             raise forms.ValidationError("Velg en saksbehandler eller en kø.")
         return data
+
+
+class ForumMeetingForm(AccessibleErrorsMixin, forms.Form):
+    queue = forms.ModelChoiceField(label="Forum", queryset=None, error_messages=REQUIRED)
+    held_on = forms.DateField(label="Møtedato", widget=DATE, error_messages=REQUIRED)
+    participants = forms.CharField(label="Deltakere", widget=forms.Textarea(attrs={"rows": 2}),
+                                   error_messages=REQUIRED)
+    outcome = forms.CharField(label="Konklusjon", widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages=REQUIRED)
+
+    def __init__(self, *args, queues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = queues

@@ -18,6 +18,7 @@ urlpatterns = [
     path("saker/<int:pk>/flytt/", views.case_reassign, name="case-reassign"),
     path("saker/<int:pk>/identitet/", views.case_confirm_identity, name="case-identity"),
     path("saker/<int:pk>/brev/", views.case_letter, name="case-letter"),
+    path("saker/<int:pk>/forum/", views.case_forum, name="case-forum"),
     path("saker/<int:pk>/kartlegging/", views.assessment_edit, name="assessment-edit"),
     path("saker/<int:pk>/vedtak/nytt/", views.decision_new, name="decision-new"),
     path("vedtak/<int:pk>/", views.decision_detail, name="decision-detail"),

@@ -204,7 +204,31 @@ def case_detail(request, pk: int):
             users=office_users, queues=WorkQueue.objects.filter(
                 allocation_office_id=case.allocation_office_id)),
         "candidates": _identity_candidates(request, case),
+        "forum_form": forms.ForumMeetingForm(queues=_forums(case), initial={"held_on": today}),
+        "meetings": case.forum_meetings.select_related("queue"),
     })
+
+
+def _forums(case: Case):
+    return WorkQueue.objects.filter(allocation_office_id=case.allocation_office_id,
+                                    kind__in=[WorkQueue.Kind.INTAKE, WorkQueue.Kind.BOARD,
+                                              WorkQueue.Kind.LEADERS])
+
+
+@require_POST
+@role_required(*OFFICE)
+def case_forum(request, pk: int):
+    case = get_case(request, pk, "Sak: behandling i forum")
+    form = forms.ForumMeetingForm(request.POST, queues=_forums(case))
+    try:
+        if not form.is_valid():
+            raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+        routing.record_forum_meeting(case, actor=request.user, **form.cleaned_data)
+    except CaseworkError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, "Forumets behandling er registrert på saken.")
+    return redirect("case-detail", pk=case.pk)
 
 
 def _identity_candidates(request, case: Case):
@@ -714,6 +738,8 @@ def citizen_apply(request, office_pk: int | None = None):
     form = forms.CitizenApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if office_pk is None:
+            office = intake.office_for_applicant(data["id_number"]) or office
         case = intake.submit_citizen_application(
             office=office, applicant_name=data["applicant_name"], id_number=data["id_number"],
             phone=data["phone"], subject=data["subject"], services=data["services"],

@@ -111,6 +111,8 @@ class ForumMeeting(models.Model):
 
     queue = models.ForeignKey("casework.WorkQueue", on_delete=models.PROTECT,
                               related_name="meetings", verbose_name="forum")
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="forum_meetings", verbose_name="sak")
     held_on = models.DateField("møtedato")
     participants = models.TextField("deltakere")
     outcome = models.TextField("konklusjon")

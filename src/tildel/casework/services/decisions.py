@@ -65,7 +65,8 @@ def create_draft(case: Case, actor, *, replaces: Decision | None = None) -> Deci
     decision = Decision.objects.create(
         person=case.person, allocation_office=case.allocation_office, case=case,
         drafted_by=actor, updated_by=actor, replaces=replaces,
-        legal_basis="; ".join(legal_bases), facts=assessment.findings)
+        legal_basis="; ".join(legal_bases), facts=assessment.findings,
+        forum_meeting=case.forum_meetings.order_by("-held_on", "-id").first())
     log(case, "Vedtaksutkast opprettet.", actor)
     return decision
 

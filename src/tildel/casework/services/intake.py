@@ -56,6 +56,14 @@ def register_enquiry(*, office, person: Person | None, channel: str, sender_name
     return case
 
 
+def office_for_applicant(id_number: str):
+    """The office covering the registered applicant's district (the address register's role)."""
+    person = Person.objects.filter(id_number=id_number).select_related("district").first()
+    if person is None or person.district is None:
+        return None
+    return person.district.allocation_offices.first()
+
+
 @transaction.atomic
 def submit_citizen_application(*, office, applicant_name: str, id_number: str, phone: str,
                                subject: str, services=(), sender_name: str = "",

@@ -112,3 +112,21 @@ def declare_conflict(case: Case, user, reason: str) -> Case:
         where = new_user.get_full_name() if new_user else (queue.name if queue else "ufordelt")
         log(case, f"Saken er fordelt på nytt til {where}.", user)
     return case
+
+
+@transaction.atomic
+def record_forum_meeting(case: Case, *, queue, held_on: dt.date, participants: str,
+                         outcome: str, actor):
+    """A decision forum's treatment of the case: meeting, participants and conclusion."""
+    from tildel.casework.models import ForumMeeting
+
+    if queue.allocation_office_id != case.allocation_office_id or not queue.is_forum:
+        raise CaseworkError({"queue": ["Velg et beslutningsforum ved kontoret."]})
+    if held_on > timezone.localdate():
+        raise CaseworkError({"held_on": ["Møtet kan ikke være i framtiden."]})
+    if not participants.strip() or not outcome.strip():
+        raise CaseworkError({"outcome": ["Skriv hvem som deltok og hva forumet konkluderte."]})
+    meeting = ForumMeeting.objects.create(queue=queue, case=case, held_on=held_on,
+                                          participants=participants, outcome=outcome)
+    log(case, f"Behandlet i {queue.name} {held_on:%d.%m.%Y}: {outcome}", actor)
+    return meeting
