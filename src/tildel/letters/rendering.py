@@ -10,7 +10,8 @@ letter needs the first group; the other keys only for the kinds that use them:
   address and phone may be empty), ``today`` (date), ``reference`` (str, case number),
   ``recipient`` (dict: ``name``, ``address``, ``postcode``, ``city``);
 - ``acknowledgement``, ``preliminary_reply``, ``decision``: ``case`` (dict:
-  ``received_on`` date, ``expected_decision_by`` date, ``caseworker_name`` str);
+  ``received_on`` date, ``expected_decision_by`` date, ``caseworker_name`` str; optional
+  ``delay_reason``, the reason given in a foreløpig svar);
 - ``decision``: ``decision`` (dict: ``outcome`` ``"grant"``/``"partial"``/``"refusal"``,
   ``outcome_text``, ``decided_on`` date, ``legal_basis``, ``facts``, ``reasons``,
   ``granted_lines``: list of dicts (``service``, ``extent`` e.g. "6 timer per uke",
