@@ -187,3 +187,14 @@ def _form(decision, w, version=None, **overrides):
             "lines-0-start": line.start.isoformat()}
     data.update(overrides)
     return data
+
+
+def test_the_empty_row_for_a_new_service_is_ignored_when_untouched(office, draft, client):
+    client.force_login(office.caseworker)
+    page = client.get(reverse("decision-edit", args=[draft.pk])).content.decode()
+    assert 'name="lines-TOTAL_FORMS" value="2"' in page
+    data = _form(draft, office, **{"lines-TOTAL_FORMS": "2", "lines-1-granted": "1",
+                                   "lines-1-extent_unit": ""})
+    response = client.post(reverse("decision-edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    assert draft.lines.count() == 1

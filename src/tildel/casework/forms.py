@@ -236,7 +236,9 @@ class LineForm(forms.Form):
     extent = forms.DecimalField(label="Omfang", required=False, max_digits=7,
                                 decimal_places=2, localize=True,
                                 error_messages={"invalid": "Skriv et tall."})
-    extent_unit = forms.ChoiceField(label="Enhet", choices=ExtentUnit.choices)
+    extent_unit = forms.ChoiceField(label="Enhet", required=False,
+                                    choices=[("", "Som i tjenestekatalogen"),
+                                             *ExtentUnit.choices])
     start = forms.DateField(label="Fra", widget=DATE, required=False)
     end = forms.DateField(label="Til (tidsbegrenset)", widget=DATE, required=False)
     goal = forms.CharField(label="Mål", required=False,
@@ -258,6 +260,8 @@ class LineForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "Sluttdato kan ikke være før startdato.")
         extent, unit = data.get("extent"), data.get("extent_unit")
+        if not unit and data.get("service_version"):
+            unit = data["extent_unit"] = data["service_version"].extent_unit
         if extent is not None and unit == ExtentUnit.HOURS_PER_WEEK and extent > 168:
             self.add_error("extent", "Mer enn 168 timer per uke på én tjeneste er ikke mulig.")
         if extent is not None and unit == ExtentUnit.HOURS_PER_MONTH and extent > 672:
@@ -272,7 +276,7 @@ class LineForm(forms.Form):
         return data
 
 
-LineFormSet = formset_factory(LineForm, extra=0, can_delete=True)
+LineFormSet = formset_factory(LineForm, extra=1, can_delete=True)
 
 
 class ComplaintForm(AccessibleErrorsMixin, forms.Form):
