@@ -90,7 +90,7 @@ def validate_forsendelse(data: dict, files: list[tuple[str, bytes]]) -> None:
 
 
 class FakeSvarUt:
-    def __init__(self, token: str = "test-token"):
+    def __init__(self, token: str = "test-token"):  # noqa: S107 - a test token
         self.token = token
         self.konto_id = str(uuid.uuid4())
         self.port = 0
@@ -112,7 +112,8 @@ class FakeSvarUt:
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 

@@ -74,7 +74,7 @@ def pause_after(attempts: int) -> dt.timedelta:
 def attempt(dispatch: Dispatch, now: dt.datetime | None = None) -> Dispatch:
     """One try at sending. Never raises for a channel problem: the status says it."""
     now = now or timezone.now()
-    dispatch = Dispatch.objects.select_for_update().select_related(
+    dispatch = Dispatch.objects.select_for_update(of=("self",)).select_related(
         "letter__case__person").get(pk=dispatch.pk)
     if dispatch.status not in (Dispatch.Status.QUEUED, Dispatch.Status.RETRYING):
         return dispatch
