@@ -122,3 +122,29 @@ def test_forum_meeting_is_recorded_and_attached_to_the_decision(office, client):
         routing.record_forum_meeting(case, queue=board, actor=office.leader,
                                      held_on=timezone.localdate() + dt.timedelta(days=1),
                                      participants="x", outcome="y")
+
+
+def test_paper_enquiry_keeps_the_scan_under_a_random_name(office, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tildel.casework.models import Enquiry
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    person = father(office)
+    client.force_login(office.caseworker)
+    base = {"person": person.pk, "channel": "paper", "sender_name": "Arne Hansen",
+            "sender_role": "applicant", "received_at": "2026-01-05T09:00",
+            "subject": "Søknad om hjemmesykepleie"}
+    missing = client.post(reverse("case-new"), base)
+    assert "Last opp det skannede brevet" in missing.content.decode()
+    scan = SimpleUploadedFile("Arne_Hansen_soknad.pdf", b"%PDF-1.4 test",
+                              content_type="application/pdf")
+    response = client.post(reverse("case-new"), {**base, "scan": scan})
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get(case__person=person)
+    assert "Hansen" not in enquiry.scan.name
+    download = client.get(reverse("enquiry-scan", args=[enquiry.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    client.force_login(office.other_caseworker)
+    assert client.get(reverse("enquiry-scan", args=[enquiry.pk])).status_code == 403

@@ -25,6 +25,7 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 REQUIRED = {"required": "Feltet må fylles ut."}
+MAX_SCAN_BYTES = 20 * 1024 * 1024
 
 
 def services_in_force():
@@ -60,6 +61,15 @@ class EnquiryForm(AccessibleErrorsMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().strftime(
                 "%Y-%m-%dT%H:%M"))
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            if scan.size > MAX_SCAN_BYTES:
+                raise forms.ValidationError("Filen er for stor (høyst 20 MB).")
+            if not scan.name.lower().endswith((".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")):
+                raise forms.ValidationError("Last opp en PDF eller et bilde (PNG, JPEG, TIFF).")
+        return scan
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("klager/<int:pk>/", views.complaint_detail, name="complaint-detail"),
     path("klager/<int:pk>/<str:action>/", views.complaint_action, name="complaint-action"),
     path("brev/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
+    path("henvendelser/<int:pk>/skann/", views.enquiry_scan, name="enquiry-scan"),
     path("bestillinger/", views.orders_inbox, name="orders-inbox"),
     path("bestillinger/<int:pk>/", views.order_detail, name="order-detail"),
     path("bestillinger/<int:pk>/kvitter/", views.order_acknowledge, name="order-acknowledge"),

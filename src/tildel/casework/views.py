@@ -564,6 +564,23 @@ def decision_send(request, pk: int):
 
 
 @role_required(*OFFICE)
+def enquiry_scan(request, pk: int):
+    """The scanned paper enquiry, for those who may open the case; the read is logged."""
+    from django.http import FileResponse
+
+    from .models import Enquiry
+
+    enquiry = get_object_or_404(Enquiry.objects.select_related("case__person"), pk=pk)
+    if not enquiry.scan or not cases_visible_to(request.user).filter(
+            pk=enquiry.case_id).exists():
+        raise PermissionDenied
+    if enquiry.case.person_id:
+        access_log.record(request.user, enquiry.case.person, "Henvendelse: skannet dokument")
+    suffix = enquiry.scan.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(enquiry.scan.open("rb"), filename=f"henvendelse-{enquiry.pk}.{suffix}")
+
+
+@role_required(*OFFICE)
 def letter_pdf(request, pk: int):
     letter = get_object_or_404(Letter.objects.select_related("case__person"), pk=pk)
     if not cases_visible_to(request.user).filter(pk=letter.case_id).exists():

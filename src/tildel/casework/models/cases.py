@@ -9,6 +9,7 @@ suspension moves every deadline that depends on it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -195,6 +196,12 @@ class Case(models.Model):
         return any(s.end is None for s in self.suspensions.all())
 
 
+def scan_path(instance, filename: str) -> str:
+    """A random name: the uploaded file's own name may carry a person's name."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"scans/{uuid.uuid4().hex}.{suffix[:5]}"
+
+
 class Enquiry(models.Model):
     """Henvendelse: one contact about a case, by any channel."""
 
@@ -206,7 +213,7 @@ class Enquiry(models.Model):
     sender_phone = models.CharField("avsenders telefon", max_length=20, blank=True)
     received_at = models.DateTimeField("mottatt", default=timezone.now)
     text = models.TextField("innhold")
-    scan = models.FileField("skannet dokument", upload_to="scans/%Y/", blank=True)
+    scan = models.FileField("skannet dokument", upload_to=scan_path, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+",
                                       verbose_name="registrert av")
