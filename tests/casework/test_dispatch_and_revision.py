@@ -36,6 +36,8 @@ def test_channel_down_keeps_the_letter_in_a_retry_queue(office, settings):
     dispatch = letter.dispatches.get()
     assert dispatch.status == Dispatch.Status.RETRYING
     assert dispatch.attempts == 1 and dispatch.next_attempt_at > timezone.now()
+    decision.refresh_from_db()
+    assert decision.reached_party_on is None  # nothing has reached the party yet
     assert decision.case.events.filter(is_problem=True, text__contains="svarer ikke").exists()
     assert Letter.objects.filter(pk=letter.pk, status=Letter.Status.RENDERED).exists()
     # Not yet due: nothing is tried.
@@ -45,6 +47,8 @@ def test_channel_down_keeps_the_letter_in_a_retry_queue(office, settings):
     assert dispatching.process_queue(dispatch.next_attempt_at) == 1
     dispatch.refresh_from_db()
     assert dispatch.status == Dispatch.Status.DELIVERED and dispatch.attempts == 2
+    decision.refresh_from_db()
+    assert decision.reached_party_on is not None
 
 
 def test_unread_digital_letter_falls_back_to_print(office, monkeypatch):
@@ -103,7 +107,8 @@ def test_event_driven_revision_replaces_the_decision_and_keeps_the_old(office):
                                               note="Falt i badet", actor=office.caseworker)
         case = revision.case
         informed(case)
-        new = decision_service.create_draft(case, office.caseworker, replaces=old)
+        new = decision_service.create_draft(case, office.caseworker)
+        assert new.replaces == old  # a revision case's decision replaces the revised one
         from .conftest import granted_line
         new = decision_service.save_draft(
             new, expected_version=new.version, actor=office.caseworker, lines=[

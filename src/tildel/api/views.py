@@ -30,16 +30,39 @@ class OfficeOnly:
             raise PermissionDenied
 
 
+class LoggedList:
+    """A list names persons: each one shown goes to the access log."""
+
+    log_what = "API: liste"
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.listed = list(page) if page is not None else list(queryset)
+        return page
+
+    def list(self, request, *args, **kwargs):
+        self.listed = []
+        response = super().list(request, *args, **kwargs)
+        persons = {self.person_of(o) for o in self.listed}
+        access_log.record_many(request.user, persons - {None}, self.log_what)
+        return response
+
+
 def schema_only(view) -> bool:
     """drf-spectacular builds the OpenAPI document without a user."""
     return getattr(view, "swagger_fake_view", False)
 
 
-class CaseViewSet(OfficeOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class CaseViewSet(OfficeOnly, LoggedList, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                   viewsets.GenericViewSet):
     """Saker: list, read, register an enquiry, start a decision."""
 
     serializer_class = s.CaseSerializer
+    log_what = "API: saksliste"
+
+    @staticmethod
+    def person_of(case):
+        return case.person
 
     def get_queryset(self):
         if schema_only(self):
@@ -87,6 +110,7 @@ class CaseViewSet(OfficeOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def decisions(self, request, pk=None):
         case = self.get_object()
         decision = decision_service.create_draft(case, request.user)
+        access_log.record(request.user, case.person, "API: nytt vedtaksutkast")
         return Response(s.DecisionSerializer(decision).data, status=201)
 
 
@@ -132,6 +156,7 @@ class DecisionViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVie
                     raise CaseworkError({"lines": [f"Linje {i + 1}: ukjent tjenesteenhet."]})
             lines.append({**line, "service_version": version, "provider_unit": unit,
                           "extent_unit": line.get("extent_unit") or version.extent_unit})
+        access_log.record(request.user, decision.person, "API: lagre vedtaksutkast")
         decision = decision_service.save_draft(
             decision, expected_version=v["version"], actor=request.user, lines=lines,
             fields={k: v[k] for k in ("legal_basis", "facts", "reasons", "alternative_offered")
@@ -141,19 +166,24 @@ class DecisionViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVie
     @extend_schema(request=None, responses=s.DecisionSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        decision = decision_service.sign(self.get_object(), request.user)
+        decision = self.get_object()
+        access_log.record(request.user, decision.person, "API: signere vedtak")
+        decision = decision_service.sign(decision, request.user)
         return Response(s.DecisionSerializer(decision).data)
 
     @extend_schema(request=None, responses=s.DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="second-signature")
     def second_signature(self, request, pk=None):
-        decision = decision_service.second_sign(self.get_object(), request.user)
+        decision = self.get_object()
+        access_log.record(request.user, decision.person, "API: andre signatur")
+        decision = decision_service.second_sign(decision, request.user)
         return Response(s.DecisionSerializer(decision).data)
 
     @extend_schema(request=None, responses=s.DecisionSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         decision = self.get_object()
+        access_log.record(request.user, decision.person, "API: sende vedtak")
         letter = letter_service.send_decision(decision, request.user)
         if letter.status != letter.Status.RENDERED:
             raise CaseworkError({"letter": [f"Vedtaksbrevet ble ikke laget: {letter.error}"]})
@@ -166,12 +196,18 @@ class ComplaintViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVi
 
     serializer_class = s.ComplaintSerializer
 
+    def get_object(self):
+        complaint = super().get_object()
+        access_log.record(self.request.user, complaint.decision.person, "API: klage")
+        return complaint
+
     def get_queryset(self):
         if schema_only(self):
             return Complaint.objects.none()
         self.check_office(self.request)
         return Complaint.objects.filter(
-            decision__case__in=cases_visible_to(self.request.user)).select_related("decision")
+            decision__case__in=cases_visible_to(self.request.user)).select_related(
+            "decision__person")
 
     @extend_schema(request=s.ComplaintInSerializer, responses=s.ComplaintSerializer)
     def create(self, request):
@@ -184,6 +220,7 @@ class ComplaintViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVi
         if decision is None:
             raise CaseworkError({"decision": ["Vedtaket finnes ikke, eller du har ikke "
                                               "tilgang til det."]})
+        access_log.record(request.user, decision.person, "API: registrere klage")
         complaint = complaint_service.register(
             decision, received_on=v["received_on"], complainant=v["complainant"],
             text=v["text"], actor=request.user)
@@ -214,10 +251,16 @@ class ComplaintViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVi
         return Response(s.ComplaintSerializer(complaint).data)
 
 
-class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OrderViewSet(LoggedList, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   viewsets.GenericViewSet):
     """Bestillinger to the signed-in user's provider unit."""
 
     serializer_class = s.OrderSerializer
+    log_what = "API: bestillinger"
+
+    @staticmethod
+    def person_of(order):
+        return order.decision.person
 
     def get_queryset(self):
         if schema_only(self):

@@ -16,7 +16,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_office_role or not user.allocation_office_id:
         return Case.objects.none()
     return Case.objects.filter(allocation_office_id=user.allocation_office_id).filter(
-        Q(person__isnull=True) | Q(person__district_id__in=user.district_ids()))
+        Q(person__isnull=True) | Q(person__district_id__in=user.district_ids())).exclude(
+        conflicts__user=user)  # inhabilitet (fvl § 6): no access at all
 
 
 def orders_visible_to(user) -> QuerySet[Order]:

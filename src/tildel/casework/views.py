@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ from tildel.web.views import role_required
 from . import forms
 from .access import cases_visible_to, orders_visible_to
 from .models import (
+    Absence,
     Assessment,
     Case,
     Complaint,
@@ -66,6 +68,11 @@ def flash_error(request, error: CaseworkError) -> None:
     for message in (sum(error.message_dict.values(), []) if hasattr(error, "error_dict")
                     else error.messages):
         messages.error(request, message)
+
+
+def log_listed(user, cases, what: str) -> None:
+    """Every person whose name a list shows is in the access log (as search hits are)."""
+    access_log.record_many(user, {c.person for c in cases if c.person_id}, what)
 
 
 def case_queryset():
@@ -110,10 +117,14 @@ def my_queue(request):
     """Min arbeidskø: every open case assigned to me or my queues, overdue first."""
     user = request.user
     today = timezone.localdate()
+    # Absence cover: the open cases of colleagues I stand in for today are mine too.
+    covering = Absence.objects.filter(cover=user, start__lte=today, end__gte=today) \
+        .values("user_id")
     cases = case_queryset().filter(status=Case.Status.OPEN).filter(
-        Q(assigned_to=user) | Q(queue__members=user)).distinct()
+        Q(assigned_to=user) | Q(queue__members=user) | Q(assigned_to__in=covering)).distinct()
     cases = cases.filter(pk__in=cases_visible_to(user).values("pk"))
     rows = with_deadlines(cases, today)
+    log_listed(user, [r["case"] for r in rows], "Arbeidskø: navn, sak og frister")
     tasks = Task.objects.filter(assigned_to=user, done_at__isnull=True,
                                 case__status=Case.Status.DECIDED).select_related("case__person")
     return render(request, "casework/queue.html", {
@@ -127,8 +138,9 @@ def office_queues(request):
     user = request.user
     today = timezone.localdate()
     cases = case_queryset().filter(status=Case.Status.OPEN,
-                                   allocation_office_id=user.allocation_office_id)
+                                   pk__in=cases_visible_to(user).values("pk"))
     rows = with_deadlines(cases, today)
+    log_listed(user, [r["case"] for r in rows], "Køoversikt: navn, sak og frister")
     load: dict[str, dict] = {}
     for row in rows:
         case = row["case"]
@@ -234,8 +246,10 @@ def case_forum(request, pk: int):
 def _identity_candidates(request, case: Case):
     if case.person_id or not case.applicant_id_number:
         return []
-    return list(Person.objects.filter(id_number=case.applicant_id_number,
-                                      district_id__in=request.user.district_ids()))
+    found = list(Person.objects.filter(id_number=case.applicant_id_number,
+                                       district_id__in=request.user.district_ids()))
+    access_log.record_many(request.user, found, "Bekrefte identitet: navn, fødselsdato, adresse")
+    return found
 
 
 def _case_action(request, pk: int, what: str, action):
@@ -358,8 +372,9 @@ def case_reassign(request, pk: int):
 @role_required(*OFFICE)
 def case_confirm_identity(request, pk: int):
     def act(case):
-        person = Person.objects.filter(pk=request.POST.get("person"),
-                                       district_id__in=request.user.district_ids()).first()
+        raw = request.POST.get("person", "")
+        person = Person.objects.filter(pk=int(raw), district_id__in=request.user.district_ids()
+                                       ).first() if raw.isdigit() else None
         if person is None:
             raise CaseworkError("Velg personen søknaden gjelder. Registrer personen først "
                                 "hvis hen ikke finnes.")
@@ -392,32 +407,42 @@ def assessment_edit(request, pk: int):
     assessment = getattr(case, "assessment", None) or Assessment(case=case)
     scores = {s.variable: s.score for s in assessment.scores.all()} if assessment.pk else {}
     form = forms.AssessmentForm(request.POST or None, instance=assessment, scores=scores)
-    request_form = forms.InformationRequestForm(prefix="req")
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if saved.sufficiently_informed and not saved.informed_confirmed_at:
-            saved.informed_confirmed_at = timezone.now()
-            saved.informed_confirmed_by = request.user
-        if not saved.sufficiently_informed:
-            saved.informed_confirmed_at = saved.informed_confirmed_by = None
-        saved.save()
-        FunctionalScore.objects.filter(assessment=saved).delete()
-        FunctionalScore.objects.bulk_create(
-            FunctionalScore(assessment=saved, variable=code, score=score)
-            for code, score in form.scores().items())
-        req = forms.InformationRequestForm(request.POST, prefix="req")
-        if request.POST.get("req-recipient_kind") and req.is_valid():
-            info = req.save(commit=False)
-            info.assessment = saved
-            info.save()
-        from .services.journal import log
-        log(case, "Kartleggingen er oppdatert.", request.user)
+    wants_request = bool(request.POST.get("req-recipient_kind"))
+    request_form = forms.InformationRequestForm(request.POST if wants_request else None,
+                                                prefix="req")
+    valid = request.method == "POST" and form.is_valid()
+    if valid and wants_request and not form.cleaned_data.get("consent_to_collect"):
+        form.add_error("consent_to_collect", "Opplysninger kan bare hentes inn med samtykke.")
+        valid = False
+    if valid and (not wants_request or request_form.is_valid()):
+        with transaction.atomic():
+            _save_assessment(form, request_form if wants_request else None, case, request.user)
         messages.success(request, "Kartleggingen er lagret.")
         return redirect("case-detail", pk=case.pk)
     return render(request, "casework/assessment.html", {
         "case": case, "form": form, "request_form": request_form,
         "requests": assessment.information_requests.all() if assessment.pk else [],
-        "scale": iplos.SCALE})
+        "scale": iplos.SCALE}, status=400 if request.method == "POST" else 200)
+
+
+def _save_assessment(form, request_form, case, user) -> None:
+    saved = form.save(commit=False)
+    if saved.sufficiently_informed and not saved.informed_confirmed_at:
+        saved.informed_confirmed_at = timezone.now()
+        saved.informed_confirmed_by = user
+    if not saved.sufficiently_informed:
+        saved.informed_confirmed_at = saved.informed_confirmed_by = None
+    saved.save()
+    FunctionalScore.objects.filter(assessment=saved).delete()
+    FunctionalScore.objects.bulk_create(
+        FunctionalScore(assessment=saved, variable=code, score=score)
+        for code, score in form.scores().items())
+    if request_form is not None:
+        info = request_form.save(commit=False)
+        info.assessment = saved
+        info.save()
+    from .services.journal import log
+    log(case, "Kartleggingen er oppdatert.", user)
 
 
 @require_POST
@@ -573,6 +598,9 @@ def enquiry_scan(request, pk: int):
     enquiry = get_object_or_404(Enquiry.objects.select_related("case__person"), pk=pk)
     if not enquiry.scan or not cases_visible_to(request.user).filter(
             pk=enquiry.case_id).exists():
+        if enquiry.case.person_id:
+            access_log.record(request.user, enquiry.case.person,
+                              "Henvendelse: skannet dokument", outcome="denied")
         raise PermissionDenied
     if enquiry.case.person_id:
         access_log.record(request.user, enquiry.case.person, "Henvendelse: skannet dokument")
@@ -584,6 +612,9 @@ def enquiry_scan(request, pk: int):
 def letter_pdf(request, pk: int):
     letter = get_object_or_404(Letter.objects.select_related("case__person"), pk=pk)
     if not cases_visible_to(request.user).filter(pk=letter.case_id).exists():
+        if letter.case.person_id:
+            access_log.record(request.user, letter.case.person, f"Brev: {letter.title}",
+                              outcome="denied")
         raise PermissionDenied
     if letter.pdf is None:
         return render(request, "404.html", status=404)
@@ -709,6 +740,8 @@ def revisions_due(request):
         .order_by("revision_due")[:300]
     rows = [{"line": line, "reason": revision_service.attention_reason(line, today)}
             for line in lines]
+    access_log.record_many(request.user, {r["line"].decision.person for r in rows},
+                           "Revurderinger: navn og tjeneste")
     return render(request, "casework/revisions_due.html", {"rows": rows, "today": today})
 
 
@@ -718,6 +751,8 @@ def orders_inbox(request):
     orders = orders_visible_to(request.user).select_related(
         "decision__person", "decision__case__assigned_to").prefetch_related(
         "lines__service_version").order_by("acknowledged_at", "-created_at")[:200]
+    access_log.record_many(request.user, {o.decision.person for o in orders},
+                           "Bestillinger: navn og tjenester")
     return render(request, "casework/orders_inbox.html", {
         "orders": orders, "new": orders_visible_to(request.user).filter(
             acknowledged_at__isnull=True).count()})

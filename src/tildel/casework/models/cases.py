@@ -179,6 +179,7 @@ class Case(models.Model):
                               ) -> list[tuple[str, dt.date]]:
         """What the office still owes on this case, with due dates, earliest first."""
         due: list[tuple[str, dt.date]] = []
+        d = None
         if self.is_open:
             d = self.deadlines(as_of, office_settings)
             if not self.acknowledgement_sent_on:
@@ -187,9 +188,14 @@ class Case(models.Model):
                     dt.timedelta(days=7):
                 due.append(("Foreløpig svar (fvl. § 11 a)", d.preliminary_reply_due))
             due.append(("Vedtak", d.decision_due))
+            if self.urgency == self.Urgency.UNTRIAGED:
+                due.append(("Hastevurdering (samme dag)", self.received_on))
         for task in self.tasks.all():
             if task.done_at is None and task.due_on:
-                due.append((task.title, task.due_on))
+                # A measure is regularised by the decision: its task moves with the case clock.
+                when = d.decision_due if task.kind == Task.Kind.REGULARISE and self.is_open \
+                    else task.due_on
+                due.append((task.title, when))
         return sorted(due, key=lambda item: item[1])
 
     def is_suspended(self) -> bool:

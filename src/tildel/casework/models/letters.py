@@ -8,6 +8,8 @@ digital letter not opened in time falls back to print. Every step is logged on t
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -71,6 +73,7 @@ class Letter(models.Model):
     status = models.CharField("status", max_length=16, choices=Status.choices)
     error = models.TextField("feil", blank=True)
     pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
+    uid = models.UUIDField("unik id", default=uuid.uuid4, editable=False, unique=True)
 
     class Meta:
         verbose_name = "brev"
@@ -82,7 +85,9 @@ class Letter(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"tildel-brev-{self.pk}"
+        """Unique across installations and database rebuilds: the channels use it to
+        recognise a letter they already have, so a reused id must never collide."""
+        return f"tildel-brev-{self.pk}-{self.uid.hex[:8]}"
 
 
 class Dispatch(models.Model):

@@ -27,7 +27,9 @@ def register(decision: Decision, *, received_on: dt.date, complainant: str, text
         raise CaseworkError({"decision": ["Det kan bare klages på et fattet vedtak."]})
     if received_on > timezone.localdate():
         raise CaseworkError({"received_on": ["Mottatt-datoen kan ikke være i framtiden."]})
-    reached = decision_reached_party_on or decision.reached_party_on or decision.decided_on
+    # A decision never sent has not reached the party: the limit has not started, so the
+    # complaint is in time (pbrl § 7-5 counts from when the party was informed).
+    reached = decision_reached_party_on or decision.reached_party_on or received_on
     if received_on < decision.decided_on:
         raise CaseworkError({"received_on": ["Klagen kan ikke være mottatt før vedtaket ble "
                                              "fattet."]})

@@ -61,6 +61,9 @@ def create_draft(case: Case, actor, *, replaces: Decision | None = None) -> Deci
         raise CaseworkError({"sufficiently_informed": [
             "Saken må være bekreftet tilstrekkelig opplyst før vedtak kan skrives "
             "(forvaltningsloven § 17)."]})
+    if replaces is None and case.kind == Case.Kind.REVISION:
+        revision = getattr(case, "revision", None)
+        replaces = revision.decision if revision is not None else None
     legal_bases = sorted({v.legal_basis for v in _requested_versions(case)})
     decision = Decision.objects.create(
         person=case.person, allocation_office=case.allocation_office, case=case,

@@ -106,6 +106,9 @@ def attempt(dispatch: Dispatch, now: dt.datetime | None = None) -> Dispatch:
     dispatch.last_error = ""
     dispatch.save()
     log(case, f"«{dispatch.letter.title}» er sendt ({dispatch.channel}).")
+    from .letters import mark_sent
+
+    mark_sent(dispatch.letter, timezone.localdate(now))
     return dispatch
 
 
@@ -130,6 +133,14 @@ def refresh_status(dispatch: Dispatch, now: dt.datetime | None = None) -> Dispat
     try:
         status = get_channel(dispatch.channel).status(dispatch.external_id)
     except ChannelUnavailable:
+        return dispatch
+    if status == DispatchStatus.FAILED:
+        dispatch.status = Dispatch.Status.REJECTED
+        dispatch.save(update_fields=["status", "updated_at"])
+        log(dispatch.letter.case, f"«{dispatch.letter.title}» kunne ikke leveres digitalt og "
+                                  "sendes på papir.", problem=True)
+        attempt(Dispatch.objects.create(letter=dispatch.letter, channel=PRINT_CHANNEL,
+                                        next_attempt_at=now), now)
         return dispatch
     new = STATUS_MAP.get(status, dispatch.status)
     if new != dispatch.status:

@@ -78,6 +78,7 @@ def submit_citizen_application(*, office, applicant_name: str, id_number: str, p
                            sender_name=sender_name or applicant_name, sender_role=sender_role,
                            sender_phone=phone, text=subject)
     log(case, "Søknad mottatt fra elektronisk skjema. Identitet må bekreftes.")
+    assign_by_rules(case)  # rules that need the person's district wait for the identity
     return case
 
 
@@ -92,8 +93,8 @@ def confirm_identity(case: Case, person: Person, actor) -> Case:
     case.identity_confirmed_by = actor
     case.save(update_fields=["person", "identity_confirmed_at", "identity_confirmed_by"])
     log(case, "Søkerens identitet er bekreftet.", actor)
-    if case.assigned_to_id is None and case.queue_id is None:
-        assign_by_rules(case, actor)
+    if case.assigned_to_id is None:
+        assign_by_rules(case, actor)  # now the district and portfolio rules can apply
     return case
 
 

@@ -135,20 +135,22 @@ def send(letter: Letter, actor=None) -> Dispatch | None:
                                        next_attempt_at=timezone.now())
     log(letter.case, f"Brevet «{letter.title}» er lagt i kø for sending "
                      f"({dispatch.channel}).", actor)
-    dispatching.attempt(dispatch)
-    _after_sent(letter)
-    return dispatch
+    return dispatching.attempt(dispatch)
 
 
-def _after_sent(letter: Letter) -> None:
-    case = letter.case
-    today = timezone.localdate()
+def mark_sent(letter: Letter, day: dt.date) -> None:
+    """What a letter that has left fulfils; called when a dispatch succeeds, never before.
+
+    Only the first successful dispatch counts: a resend does not move the dates.
+    """
+    case = Case.objects.get(pk=letter.case_id)
     if letter.kind == LetterKind.ACKNOWLEDGEMENT and not case.acknowledgement_sent_on:
-        case.acknowledgement_sent_on = today
-        case.save(update_fields=["acknowledgement_sent_on"])
+        Case.objects.filter(pk=case.pk).update(acknowledgement_sent_on=day)
     if letter.kind == LetterKind.PRELIMINARY_REPLY and not case.preliminary_reply_sent_on:
-        case.preliminary_reply_sent_on = today
-        case.save(update_fields=["preliminary_reply_sent_on"])
+        Case.objects.filter(pk=case.pk).update(preliminary_reply_sent_on=day)
+    if letter.kind == LetterKind.DECISION and letter.decision_id:
+        Decision.objects.filter(pk=letter.decision_id, reached_party_on__isnull=True).update(
+            reached_party_on=reached_party_on(day))
 
 
 def create_and_send(case: Case, kind: str, actor, **kwargs) -> Letter:
@@ -176,6 +178,4 @@ def send_decision(decision: Decision, actor) -> Letter:
     letter = create_letter(decision.case, LetterKind.DECISION, actor, decision=decision)
     if letter.status == Letter.Status.RENDERED:
         send(letter, actor)
-        decision.reached_party_on = reached_party_on(timezone.localdate())
-        decision.save(update_fields=["reached_party_on"])
     return letter

@@ -56,8 +56,7 @@ def request_revision(decision: Decision, *, trigger: str, note: str, actor,
                                person=decision.person, kind=Case.Kind.REVISION,
                                subject=f"Revurdering: {Revision.Trigger(trigger).label}. {note}",
                                identity_confirmed_at=timezone.now(),
-                               identity_confirmed_by=actor,
-                               acknowledgement_sent_on=today)
+                               identity_confirmed_by=actor)
     case.requested_services.set([line.service_version.service_id
                                  for line in decision.lines.filter(granted=True)])
     revision = Revision.objects.create(decision=decision, trigger=trigger, note=note,
@@ -73,6 +72,8 @@ def request_revision(decision: Decision, *, trigger: str, note: str, actor,
 @transaction.atomic
 def close_line(line: ServiceLine, *, end: dt.date, reason: str, actor) -> ServiceLine:
     """Avslutte en tjeneste, with a reason (the national register is told at export)."""
+    if not line.granted or line.decision.status != Decision.Status.DECIDED:
+        raise CaseworkError("Bare innvilgede tjenester i fattede vedtak kan avsluttes.")
     if not reason.strip():
         raise CaseworkError({"end_reason": ["Oppgi hvorfor tjenesten avsluttes."]})
     if end < line.start:
