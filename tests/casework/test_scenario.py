@@ -125,6 +125,14 @@ def test_phone_enquiry_to_decision_order_and_complaint(office, easter, client, t
     complaint.refresh_from_db()
     assert complaint.forwarded_on == dt.date(2027, 4, 7)
     assert complaint.authority_outcome == Complaint.AuthorityOutcome.CONFIRMED
+    bundle = w.outbox / "statsforvalteren" / f"tildel-klage-{complaint.pk}.pdf"
+    bundle_text = "".join(p.extract_text() for p in PdfReader(bundle).pages)
+    assert "Oversendelse av klage" in bundle_text and "Far trenger sykehjemsplass" in bundle_text
+    assert "Å bo hjemme med katten" in bundle_text  # the frozen assessment
+    assert len(PdfReader(bundle).pages) > len(PdfReader(
+        next(p for p in pdfs if p.name.startswith(letter.reference))).pages)
+    download = client.get(reverse("complaint-documents", args=[complaint.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     kinds = set(Letter.objects.filter(case=case).values_list("kind", flat=True))
     assert {"acknowledgement", "decision", "complaint_received",
             "complaint_forwarded"} <= kinds

@@ -32,6 +32,8 @@ urlpatterns = [
     path("tjenester/<int:pk>/avslutt/", views.line_close, name="line-close"),
     path("revurderinger/", views.revisions_due, name="revisions-due"),
     path("klager/<int:pk>/", views.complaint_detail, name="complaint-detail"),
+    path("klager/<int:pk>/dokumenter.pdf", views.complaint_documents,
+         name="complaint-documents"),
     path("klager/<int:pk>/<str:action>/", views.complaint_action, name="complaint-action"),
     path("brev/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
     path("henvendelser/<int:pk>/skann/", views.enquiry_scan, name="enquiry-scan"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -648,7 +648,7 @@ def complaint_new(request, pk: int):
 
 def get_complaint(request, pk: int, what: str) -> Complaint:
     complaint = get_object_or_404(Complaint.objects.select_related(
-        "decision__case", "decision__person", "new_decision"), pk=pk)
+        "decision__case", "decision__person", "new_decision").defer("bundle_pdf"), pk=pk)
     get_decision(request, complaint.decision_id, what)
     return complaint
 
@@ -660,6 +660,18 @@ def complaint_detail(request, pk: int):
         "complaint": complaint, "decision": complaint.decision,
         "reassess_form": forms.ReassessmentForm(),
         "outcome_form": forms.AuthorityOutcomeForm(initial={"decided_on": timezone.localdate()})})
+
+
+@role_required(*OFFICE)
+def complaint_documents(request, pk: int):
+    """The case documents sent to Statsforvalteren, as one PDF."""
+    complaint = get_complaint(request, pk, "Klage: sakens dokumenter til Statsforvalteren")
+    complaint.refresh_from_db(fields=["bundle_pdf"])
+    if not complaint.bundle_pdf:
+        raise Http404
+    response = HttpResponse(bytes(complaint.bundle_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="klagesak-{complaint.pk}.pdf"'
+    return response
 
 
 @require_POST

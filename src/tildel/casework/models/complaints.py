@@ -48,6 +48,8 @@ class Complaint(models.Model):
                                         null=True, blank=True, related_name="from_complaint",
                                         verbose_name="nytt vedtak")
     forwarded_on = models.DateField("sendt til Statsforvalteren", null=True, blank=True)
+    bundle_pdf = models.BinaryField("sakens dokumenter (PDF)", null=True, blank=True,
+                                    editable=False)
     authority_outcome = models.CharField("Statsforvalterens avgjørelse", max_length=16,
                                          blank=True, choices=AuthorityOutcome.choices,
                                          default=AuthorityOutcome.PENDING)

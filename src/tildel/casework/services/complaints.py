@@ -91,13 +91,60 @@ def forward(complaint: Complaint, actor) -> Complaint:
     if complaint.forwarded_on:
         raise CaseworkError("Klagen er allerede sendt til Statsforvalteren.")
     complaint.forwarded_on = timezone.localdate()
-    complaint.save(update_fields=["forwarded_on"])
+    complaint.bundle_pdf = case_documents(complaint)
+    complaint.save(update_fields=["forwarded_on", "bundle_pdf"])
     _close_task(complaint)
     case = complaint.decision.case
     if case is not None:
+        send_to_authority(complaint)
         log(case, "Klagen er sendt til Statsforvalteren med sakens dokumenter.", actor)
         create_and_send(case, LetterKind.COMPLAINT_FORWARDED, actor, complaint=complaint)
     return complaint
+
+
+def case_documents(complaint: Complaint) -> bytes:
+    """Oversendelse til Statsforvalteren: a cover with the complaint, the office's review,
+    the decision, the frozen assessment and the case's history, then the decision letter."""
+    import io
+
+    from django.template.loader import render_to_string
+    from pypdf import PdfWriter
+
+    from tildel.letters.pdf import render_pdf
+
+    decision = complaint.decision
+    case = decision.case
+    html = render_to_string("casework/authority_bundle.html", {
+        "complaint": complaint, "decision": decision, "case": case,
+        "office": decision.allocation_office, "today": timezone.localdate(),
+        "lines": decision.lines.select_related("service_version"),
+        "events": case.events.order_by("at") if case else []})
+    writer = PdfWriter()
+    writer.append(io.BytesIO(render_pdf(html)))
+    for letter in decision.letters.filter(kind=LetterKind.DECISION, pdf__isnull=False):
+        writer.append(io.BytesIO(bytes(letter.pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def send_to_authority(complaint: Complaint) -> None:
+    """The case documents go to Statsforvalteren through the outbox (post room / eDialog)."""
+    from django.conf import settings
+
+    from tildel.dispatch.base import ChannelUnavailable, OutgoingLetter
+    from tildel.dispatch.outbox import OutboxChannel
+
+    reference = f"tildel-klage-{complaint.pk}"
+    try:
+        OutboxChannel(settings.TILDEL_OUTBOX_DIR / "statsforvalteren").send(OutgoingLetter(
+            reference=reference, title="Oversendelse av klagesak",
+            recipient_name="Statsforvalteren", recipient_id_number="", recipient_address="",
+            recipient_postcode="", recipient_city="", pdf=complaint.bundle_pdf,
+            filename=f"{reference}.pdf", confidential=True))
+    except ChannelUnavailable as error:
+        log(complaint.decision.case, f"Sakens dokumenter kunne ikke legges i utboksen: {error}",
+            problem=True)
 
 
 @transaction.atomic
