@@ -262,6 +262,7 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service_version"].queryset = versions if versions is not None else \
             ServiceVersion.objects.in_force(timezone.localdate())
+        self.fields["service_version"].label_from_instance = lambda version: version.name
         self.fields["provider_unit"].queryset = units if units is not None else \
             ProviderUnit.objects.all()
 
