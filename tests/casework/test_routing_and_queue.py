@@ -130,3 +130,13 @@ def test_reading_a_case_is_logged(rules, client):
     entry = AccessLogEntry.objects.filter(person=case.person, user=rules.caseworker).last()
     assert entry is not None and entry.what.startswith("Sak")
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_work_area_counts_my_cases_and_the_units_new_orders(rules, client):
+    open_case(rules, rules.person(birth=dt.date(1940, 3, 4)))
+    client.force_login(rules.caseworker)
+    page = client.get(reverse("home")).content.decode()
+    assert "<strong>1</strong> åpne saker tildelt deg" in page
+    client.force_login(rules.provider)
+    assert "<strong>0</strong> nye som ikke er kvittert" in client.get(
+        reverse("home")).content.decode()

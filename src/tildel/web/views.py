@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from tildel.accounts import access, access_log
 from tildel.accounts.models import AccessLogEntry, AccessOutcome, Role
-from tildel.casework.models import Decision, ServiceLine
+from tildel.casework.access import cases_visible_to, orders_visible_to
+from tildel.casework.models import Case, Decision, ServiceLine
 from tildel.organisation.models import District
 from tildel.people.forms import PersonForm, PersonSearchForm
 from tildel.people.models import Person
@@ -54,8 +55,14 @@ def home(request):
             decision__person__district_id__in=user.district_ids())
         context.update(districts=districts, active_lines=lines.count(),
                        active_persons=lines.values("decision__person").distinct().count())
+        open_cases = cases_visible_to(user).filter(status=Case.Status.OPEN)
+        context.update(my_open_cases=open_cases.filter(assigned_to=user).count(),
+                       office_open_cases=open_cases.count(),
+                       unassigned_cases=open_cases.filter(assigned_to__isnull=True).count())
     elif user.is_provider_role and user.provider_unit_id:
         lines = ServiceLine.objects.active_on(today).filter(provider_unit_id=user.provider_unit_id)
+        context.update(new_orders=orders_visible_to(user).filter(
+            acknowledged_at__isnull=True).count())
         context.update(active_lines=lines.count(),
                        active_persons=lines.values("decision__person").distinct().count())
     return render(request, "web/home.html", context)
