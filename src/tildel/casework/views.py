@@ -64,6 +64,13 @@ def apply_error(form, error: CaseworkError) -> None:
             form.add_error(None, message)
 
 
+def cleaned(form) -> dict:
+    """The form's data, or its field messages as a ``CaseworkError``."""
+    if not form.is_valid():
+        raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
 def flash_error(request, error: CaseworkError) -> None:
     for message in (sum(error.message_dict.values(), []) if hasattr(error, "error_dict")
                     else error.messages):
@@ -233,8 +240,7 @@ def case_forum(request, pk: int):
     case = get_case(request, pk, "Sak: behandling i forum")
     form = forms.ForumMeetingForm(request.POST, queues=_forums(case))
     try:
-        if not form.is_valid():
-            raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+        cleaned(form)
         routing.record_forum_meeting(case, actor=request.user, **form.cleaned_data)
     except CaseworkError as error:
         flash_error(request, error)
@@ -285,8 +291,7 @@ def case_measure(request, pk: int):
     form = forms.ImmediateMeasureForm(request.POST, units=units)
 
     def act(case):
-        if not form.is_valid():
-            raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+        cleaned(form)
         intake.start_immediate_measure(case, actor=request.user, **form.cleaned_data)
         return "Strakstiltaket er registrert, med en oppgave om å regularisere det."
     return _case_action(request, pk, "Sak: strakstiltak", act)
@@ -298,8 +303,7 @@ def case_suspend(request, pk: int):
     form = forms.SuspensionForm(request.POST)
 
     def act(case):
-        if not form.is_valid():
-            raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+        cleaned(form)
         intake.suspend(case, form.cleaned_data["start"], form.cleaned_data["reason"],
                        request.user)
         return "Saken er stanset. Fristene flyttes så lenge stansen varer."
@@ -320,8 +324,7 @@ def case_extend(request, pk: int):
     form = forms.ExtensionForm(request.POST)
 
     def act(case):
-        if not form.is_valid():
-            raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+        cleaned(form)
         intake.extend(case, form.cleaned_data["days"], form.cleaned_data["reason"],
                       request.user)
         return "Saksbehandlingstiden er forlenget."
@@ -681,16 +684,14 @@ def complaint_action(request, pk: int, action: str):
     try:
         if action == "reassess":
             form = forms.ReassessmentForm(request.POST)
-            if not form.is_valid():
-                raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+            cleaned(form)
             complaint_service.reassess(complaint, outcome=form.cleaned_data["outcome"],
                                        note=form.cleaned_data["note"], actor=request.user)
         elif action == "forward":
             complaint_service.forward(complaint, request.user)
         elif action == "outcome":
             form = forms.AuthorityOutcomeForm(request.POST)
-            if not form.is_valid():
-                raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+            cleaned(form)
             complaint_service.record_authority_outcome(
                 complaint, outcome=form.cleaned_data["outcome"],
                 decided_on=form.cleaned_data["decided_on"], note=form.cleaned_data["note"],
@@ -729,8 +730,7 @@ def line_close(request, pk: int):
     decision = get_decision(request, line.decision_id, "Vedtak: avslutte tjeneste")
     form = forms.CloseLineForm(request.POST)
     try:
-        if not form.is_valid():
-            raise CaseworkError({k: list(v) for k, v in form.errors.items()})
+        cleaned(form)
         revision_service.close_line(line, end=form.cleaned_data["end"],
                                     reason=form.cleaned_data["reason"], actor=request.user)
     except CaseworkError as error:
