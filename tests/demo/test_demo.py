@@ -108,3 +108,22 @@ def test_medium_level_shares_are_near_report_000_table_2():
         assert abs(above_base - (100 - expected[LEVELS_IN_ORDER[0]])) < 4, district
     focus = sum(c[LEVELS_IN_ORDER[-1]] for c in by_district.values())
     assert 10 <= focus <= 45  # report 000 §4.2: about 35-40 focus users city-wide
+
+
+@pytest.mark.django_db
+def test_demo_has_casework_at_every_stage():
+    """A new user finds open cases (some overdue), a case from the citizen form awaiting
+    identity, and a decided case whose order waits in the home-nursing unit's inbox."""
+    from tildel.accounts.models import User
+    from tildel.casework.models import Case, Order
+
+    generate(size="small", seed=5, as_of=AS_OF)
+    caseworker = User.objects.get(username="saksbehandler")
+    open_cases = Case.objects.filter(allocation_office=caseworker.allocation_office,
+                                     status=Case.Status.OPEN)
+    assert open_cases.count() >= 8
+    assert any(c.deadlines(AS_OF).acknowledgement_due < AS_OF and not c.acknowledgement_sent_on
+               for c in open_cases)
+    assert open_cases.filter(person__isnull=True).exists()
+    unit = User.objects.get(username="leder.hjemmetjeneste").provider_unit
+    assert Order.objects.filter(provider_unit=unit, acknowledged_at__isnull=True).count() == 1

@@ -100,6 +100,12 @@ def build_casework(office_ids: list[int], as_of: dt.date, seed: int) -> int:
                 CaseSuspension.objects.create(case=case, start=as_of - dt.timedelta(days=6),
                                               reason="Venter på opplysninger fra fastlegen")
             made += 1
+        staffed = set(User.objects.filter(provider_unit__isnull=False).values_list(
+            "provider_unit__districts", flat=True))
+        example = next((p for p in persons if p.district_id in staffed), persons[0])
+        if actor is not None:
+            decided_example(office, example, actor, as_of)
+            made += 1
         stranger = rng.choice(persons)
         intake.submit_citizen_application(
             office=office, applicant_name=stranger.full_name, id_number=stranger.id_number,
@@ -107,3 +113,42 @@ def build_casework(office_ids: list[int], as_of: dt.date, seed: int) -> int:
             "påkledning om morgenen.", services=Service.objects.filter(code="hjemmesykepleie"))
         made += 1
     return made
+
+
+def decided_example(office, person, actor, as_of: dt.date) -> None:
+    """One case taken all the way: assessment, a signed decision, the letter and an order
+    waiting in the home-nursing unit's inbox."""
+    from tildel.casework.models import Assessment
+    from tildel.casework.services import decisions, letters
+    from tildel.organisation.models import ProviderKind, ProviderUnit
+
+    unit = ProviderUnit.objects.filter(kind=ProviderKind.HOME_NURSING,
+                                       districts=person.district).first()
+    if unit is None:
+        return
+    received = timezone.make_aware(dt.datetime.combine(as_of - dt.timedelta(days=12),
+                                                       dt.time(10, 30)))
+    case = intake.register_enquiry(
+        office=office, person=person, channel=Channel.PHONE,
+        sender_name=f"Datter av {person.given_name}", sender_role=SenderRole.NEXT_OF_KIN,
+        text="Mor klarer ikke lenger medisinene selv.", subject="Hjelp med medisiner",
+        services=Service.objects.filter(code="hjemmesykepleie"),
+        received_at=min(received, timezone.now()), actor=actor)
+    intake.triage(case, Case.Urgency.PRIORITY, "Bor alene", actor)
+    Assessment.objects.create(
+        case=case, held_on=as_of - dt.timedelta(days=5), next_of_kin_invited=True,
+        what_matters="Å bo hjemme og gå tur med naboen.", goals="Riktige medisiner hver dag.",
+        findings="Bor alene, glemmer doser.", rehabilitation_screening="no",
+        lower_levels_considered="Medisindispenser er prøvd.", sufficiently_informed=True)
+    draft = decisions.create_draft(case, actor)
+    version = Service.objects.get(code="hjemmesykepleie").version_on(as_of)
+    draft = decisions.save_draft(
+        draft, expected_version=draft.version, actor=actor,
+        fields={"facts": "Bor alene og glemmer medisiner.",
+                "reasons": "Behovet dekkes best med hjelp til medisiner hjemme."},
+        lines=[{"service_version": version, "granted": True, "provider_unit": unit,
+                "extent": 3, "extent_unit": "hours_week", "start": as_of,
+                "goal": "Ta medisinene riktig hver dag",
+                "frame": "Inntil 30 minutter morgen og kveld"}])
+    decision = decisions.sign(draft, actor)
+    letters.send_decision(decision, actor)
