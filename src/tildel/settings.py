@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tildel.catalogue",
     "tildel.people",
     "tildel.casework",
+    "tildel.provision",
     "tildel.demo",
     "tildel.web",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tilgangslogg/", views.access_log_search, name="access-log"),
     path("tilgangslogg/innsyn/", views.access_log_report, name="access-log-report"),
     path("", include("tildel.casework.urls")),
+    path("", include("tildel.provision.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

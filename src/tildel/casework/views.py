@@ -537,7 +537,8 @@ def decision_detail(request, pk: int):
     lines = decision.lines.select_related("service_version", "provider_unit")
     return render(request, "casework/decision_detail.html", {
         "decision": decision, "case": decision.case, "lines": lines,
-        "orders": decision.orders.select_related("provider_unit"),
+        "orders": decision.orders.select_related("provider_unit").prefetch_related(
+            "adjustments__service_line__service_version", "change_requests"),
         "complaints": decision.complaints.all(),
         "letters": decision.letters.defer("pdf").prefetch_related("dispatches"),
         "replaced_by": getattr(decision, "replaced_by", None),
@@ -775,8 +776,17 @@ def order_detail(request, pk: int):
     order = get_object_or_404(orders_visible_to(request.user).select_related(
         "decision__person", "provider_unit"), pk=pk)
     access_log.record(request.user, order.decision.person, "Bestilling: tjenester og mål")
+    from tildel.provision.forms import AdjustmentForm, ChangeRequestForm
+
+    lines = list(order.lines.select_related("service_version"))
     return render(request, "casework/order_detail.html", {
-        "order": order, "lines": order.lines.select_related("service_version")})
+        "order": order, "lines": lines,
+        "adjustments": order.adjustments.select_related("service_line__service_version",
+                                                        "made_by"),
+        "change_requests": order.change_requests.select_related("requested_by"),
+        "adjust_form": AdjustmentForm(lines=lines),
+        "change_form": ChangeRequestForm(lines=lines,
+                                         initial={"since": timezone.localdate()})})
 
 
 @require_POST

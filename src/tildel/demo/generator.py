@@ -108,7 +108,11 @@ def refresh_planner_statistics() -> None:
 def delete_casework() -> None:
     """Everything casework creates, children before parents."""
     from tildel.casework import models as cw
+    from tildel.provision import models as pv
 
+    pv.Adjustment.objects.all().delete()
+    pv.ChangeRequest.objects.all().delete()
+    pv.ChangeRequest.history.model.objects.all().delete()
     cw.Decision.objects.update(replaces=None, forum_meeting=None)
     for model in (cw.Dispatch, cw.Letter, cw.Revision, cw.Order, cw.ImmediateMeasure):
         model.objects.all().delete()

@@ -21,6 +21,7 @@ def navigation(request):
         items.insert(1, ("Min arbeidskø", reverse("my-queue")))
         items.append(("Ny henvendelse", reverse("case-new")))
         items.append(("Revurderinger", reverse("revisions-due")))
+        items.append(("Endringsmeldinger", reverse("change-requests")))
         items.append(("Registrer person", reverse("person-create")))
     if user.role == Role.OFFICE_LEADER:
         items.insert(2, ("Køoversikt", reverse("office-queues")))

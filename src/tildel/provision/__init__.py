@@ -1,0 +1,1 @@
+"""Provision (tjenesteyting): what the provider units do with the orders they receive."""

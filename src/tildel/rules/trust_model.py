@@ -1,0 +1,43 @@
+"""The trust model (tillitsmodellen, *Friere faglighet*, report 000): the decision gives a
+goal and a frame; the provider adjusts content and time inside the frame and records why;
+anything outside the frame is a change request (*endringsmelding*) the office decides.
+
+The frame's measurable edge is the decided extent: planned help per week may move freely
+up to the decided hours per week (IPLOS: monthly hours / 4), never above it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import hours
+
+
+def decided_weekly_hours(extent: Decimal | None, extent_unit: str) -> Decimal | None:
+    """The decided extent in hours per week, or None when the decision sets no hours."""
+    if extent is None:
+        return None
+    if extent_unit == "hours_week":
+        return Decimal(extent)
+    if extent_unit == "hours_month":
+        return hours.weekly_from_monthly(Decimal(extent))
+    return None
+
+
+def outside_frame(decided_weekly: Decimal | None, planned_weekly: Decimal | None) -> str:
+    """Why a planned amount is outside the frame, in Norwegian; empty when it is inside."""
+    if planned_weekly is None:
+        return ""
+    if planned_weekly < 0:
+        return "Planlagt tid kan ikke være negativ."
+    if decided_weekly is None:
+        return "Vedtaket fastsetter ingen timer; mer tid krever en endringsmelding."
+    if planned_weekly > decided_weekly:
+        return (f"Planlagt tid ({_fmt(planned_weekly)} t/uke) er mer enn vedtatt "
+                f"({_fmt(decided_weekly)} t/uke). Send en endringsmelding til "
+                "tildelingskontoret.")
+    return ""
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
