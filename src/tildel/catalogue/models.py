@@ -55,6 +55,16 @@ class ExtentUnit(models.TextChoices):
     NONE = "none", "Uten omfang"
 
 
+class ServiceQuerySet(models.QuerySet):
+    def named(self, day: dt.date | None = None):
+        """With ``current_name`` from the version in force, so a list of services prints
+        their names in one query instead of one per service."""
+        day = day or dt.date.today()
+        versions = ServiceVersion.objects.in_force(day).filter(
+            service=models.OuterRef("pk")).order_by("-valid_from")
+        return self.annotate(current_name=models.Subquery(versions.values("name")[:1]))
+
+
 class Service(models.Model):
     """A service the municipality offers (tjeneste), with a stable code.
 
@@ -68,8 +78,13 @@ class Service(models.Model):
     is_local = models.BooleanField("lokal tjeneste", default=False,
                                    help_text="Kommunens egen tjeneste, rapportert under "
                                              "den nasjonale koden.")
+    pathway_required = models.BooleanField(
+        "skal registreres i pasientforløp", default=False,
+        help_text="Rapport 000 (L3212-3216): hverdagsrehabilitering, velferdsteknologi, "
+                  "sykepleieklinikk, fysio- og ergoterapi skal kodes inn i et forløp.")
 
     history = HistoricalRecords()
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tjeneste"
@@ -77,6 +92,9 @@ class Service(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
+        named = getattr(self, "current_name", None)
+        if named:
+            return named
         current = self.version_on(dt.date.today())
         return current.name if current else self.code
 

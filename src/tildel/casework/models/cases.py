@@ -35,6 +35,13 @@ class OfficeSettings(models.Model):
         "mål for saksbehandlingstid (uker)", default=3, choices=[(3, "3 uker"), (4, "4 uker")])
     digital_fallback_days = models.PositiveSmallIntegerField(
         "dager før uåpnet digital post sendes på papir", default=7)
+    provision_model = models.CharField(
+        "styringsmodell for tjenesteytingen", max_length=20, default="trust",
+        choices=[("trust", "Tillitsmodellen: mål og ramme, utfører justerer innenfor"),
+                 ("purchaser_provider", "Bestiller–utfører: detaljert bestilling med "
+                                        "minuttnormer")],
+        help_text="Rapport 000: Friere faglighet (tillitsmodellen) erstattet ABI med "
+                  "minuttnormer. Under bestiller–utfører går alle endringer via kontoret.")
 
     class Meta:
         verbose_name = "innstillinger for saksbehandling"
@@ -280,6 +287,7 @@ class Task(models.Model):
         FOLLOW_UP = "follow_up", "Oppfølging"
         COMPLAINT = "complaint", "Klagebehandling"
         REVISION = "revision", "Revurdering"
+        PATHWAY_DECISION = "pathway_decision", "Vedtak: tiltak i forløp over 14 dager"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks",
                              verbose_name="sak")

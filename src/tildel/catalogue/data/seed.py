@@ -89,7 +89,24 @@ SERVICES: list[tuple[str, str, bool, str, int, str, bool, bool, int, str]] = [
     ("bolig", "29", False, "Bolig som kommunen disponerer (omsorgsbolig)", 4, HOL_31, True,
      False, 12, "none"),
     ("trygghetsalarm", "6", True, "Trygghetsalarm", 1, HOL_6B, True, True, 24, "none"),
+    # Local services named in report 000 (L3212-3216) as ones that must sit in a pathway.
+    # Reported under code 15 when given as health care in the home; a municipality that
+    # reports them otherwise changes the mapping in the catalogue.
+    ("sykepleieklinikk", "15", True, "Sykepleieklinikk", 3, HOL_6A, True, False, 3,
+     "hours_month"),
+    ("fysioterapi", "15", True, "Fysioterapi i hjemmet", 3, HOL_6A, True, False, 3,
+     "hours_week"),
+    ("ergoterapi", "15", True, "Ergoterapi i hjemmet", 3, HOL_6A, True, False, 3,
+     "hours_week"),
+    ("velferdsteknologi", "6", True, "Velferdsteknologi og e-helse (digitalt tilsyn, "
+     "medisineringsstøtte)", 1, HOL_6B, True, False, 12, "none"),
 ]
+
+# Services that must be registered inside a pasientforløp (report 000 L3212-3216,
+# L1113-1117): HRH, e-health and welfare technology, nurse clinic, physio, ergo. The
+# safety alarm is a low-threshold service of its own and is not in the list.
+PATHWAY_REQUIRED = ["hverdagsrehabilitering", "velferdsteknologi", "sykepleieklinikk",
+                    "fysioterapi", "ergoterapi"]
 
 # measure name, minutes, service code (report 000 table 1, L1777-1809)
 TIME_NORMS: list[tuple[str, int, str]] = [
