@@ -32,6 +32,7 @@ def main() -> int:
         seconds = time.perf_counter() - start
         rows = [("demo_medium_build", f"{result.persons} persons, one run", seconds, "s")]
         rows += casework_benchmarks()
+        rows += delivery_benchmarks(Path(tmp))
     print(f"{'benchmark':<28}{'measured':<40}{'value':>12}")
     for name, what, value, unit in rows:
         print(f"{name:<28}{what:<40}{value:>10.2f} {unit}")
@@ -80,6 +81,75 @@ def casework_benchmarks() -> list[tuple[str, str, float, str]]:
     return [("case_deadlines", "computations per second", per_second, "/s"),
             ("queue_page", f"{open_cases} open cases, median of 5", sorted(timings)[2] * 1000,
              "ms")]
+
+
+def delivery_benchmarks(tmp: Path) -> list[tuple[str, str, float, str]]:
+    """A year of visit logs for a city-size municipality through `tildel import_visits`
+    (COPY on PostgreSQL, batched inserts on SQLite). 5 million rows on PostgreSQL (target:
+    50,000 rows/s or better), 500,000 on SQLite; TILDEL_BENCH_VISITS overrides."""
+    import datetime as dt
+    import random
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tildel.delivery.models import VisitImport
+    from tildel.organisation.models import District, Municipality, ProviderKind, ProviderUnit
+    from tildel.people.models import Person
+    from tildel.rules import identity
+
+    vendor = connection.vendor
+    wanted = int(os.environ.get("TILDEL_BENCH_VISITS") or
+                 (5_000_000 if vendor == "postgresql" else 500_000))
+    rng = random.Random(4601)
+    city = Municipality.objects.create(number="4601", name="Benkeby")
+    districts = District.objects.bulk_create(
+        District(municipality=city, number=n, name=f"Bydel {n}") for n in range(1, 16))
+    units = ProviderUnit.objects.bulk_create(
+        ProviderUnit(municipality=city, name=f"Hjemmetjenesten bydel {n}",
+                     kind=ProviderKind.HOME_NURSING, organisation_number=f"98{n:07d}")
+        for n in range(1, 16))
+    taken = set(Person.objects.values_list("id_number", flat=True))  # the medium demo's
+    numbers: set[str] = set()
+    while len(numbers) < 60_000:
+        number = identity.synthetic_number(
+            dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(30_000)),
+            rng.choice(list(identity.LegalSex)), rng)
+        if number not in taken:
+            numbers.add(number)
+    persons = []
+    for i, number in enumerate(sorted(numbers)):
+        parsed = identity.parse(number)
+        persons.append(Person(id_number=number, id_type=parsed.id_type.value,
+                              birth_date=parsed.birth_date, legal_sex=parsed.legal_sex.value,
+                              synthetic_id=True, given_name="Benk", family_name=f"Bruker {i}",
+                              municipality=city, district=districts[i % 15]))
+    Person.objects.bulk_create(persons, batch_size=5000)
+    # One year, up to yesterday; five visit slots a day, three hours apart: no overlaps.
+    first = dt.date.today() - dt.timedelta(days=365)
+    dates = [f"{first + dt.timedelta(days=d):%Y-%m-%d}" for d in range(365)]
+    per_person, path, written = wanted // len(persons), tmp / "besokslogg.csv", 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("enhet;fødselsnummer;start;slutt;rolle\n")
+        for i, number in enumerate(sorted(numbers)):
+            unit = units[i % 15].organisation_number
+            count = per_person + (1 if i < wanted - per_person * len(persons) else 0)
+            lines = []
+            for slot in rng.sample(range(365 * 5), count):
+                day, hour = dates[slot // 5], 7 + 3 * (slot % 5)
+                minute, length = rng.randrange(30), rng.randrange(15, 90)
+                end = hour * 60 + minute + length
+                lines.append(f"{unit};{number};{day} {hour:02d}:{minute:02d};"
+                             f"{day} {end // 60:02d}:{end % 60:02d};SPL\n")
+            out.writelines(lines)
+            written += count
+    start = time.perf_counter()
+    call_command("import_visits", str(path))
+    seconds = time.perf_counter() - start
+    run = VisitImport.objects.latest("id")
+    return [("visit_import", f"{run.rows_imported:,} of {written:,} rows, {vendor}",
+             written / seconds, "/s"),
+            ("visit_import_time", f"{written:,} rows, {vendor}", seconds, "s")]
 
 
 if __name__ == "__main__":

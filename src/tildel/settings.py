@@ -11,6 +11,8 @@ Configuration comes from the environment (12-factor):
 - ``TILDEL_SYNTHETIC_IDS``: ``1`` (default) accepts synthetic test fødselsnummer
   (Skatteetaten's Tenor series, month + 80), which the demo uses; set ``0`` in production.
 - ``TILDEL_VAR_DIR``: where local state lives (default ``./var``).
+- ``TILDEL_DELIVERY_THRESHOLD_MINUTES``: deviation from the planned time per week that
+  is flagged (default 60).
 - ``TILDEL_DISPATCH_CHANNEL``: ``outbox`` (default: PDFs in ``var/outbox``) or ``svarut``
   with ``TILDEL_SVARUT_URL``, ``TILDEL_SVARUT_ACCOUNT`` and ``TILDEL_SVARUT_TOKEN``.
 """
@@ -74,6 +76,9 @@ INSTALLED_APPS = [
     "tildel.people",
     "tildel.casework",
     "tildel.provision",
+    "tildel.delivery",
+    "tildel.pathways",
+    "tildel.quality",
     "tildel.demo",
     "tildel.web",
 ]
@@ -224,6 +229,11 @@ TILDEL_OUTBOX_DIR = Path(os.environ.get("TILDEL_OUTBOX_DIR", VAR_DIR / "outbox")
 TILDEL_SVARUT_URL = os.environ.get("TILDEL_SVARUT_URL", "")
 TILDEL_SVARUT_ACCOUNT = os.environ.get("TILDEL_SVARUT_ACCOUNT", "")
 TILDEL_SVARUT_TOKEN = os.environ.get("TILDEL_SVARUT_TOKEN", "")
+
+# Delivered time (levert tid): a deviation from the planned/decided time above this many
+# minutes per week is flagged (report 004 L4089–4090: "en halvtime til en time").
+TILDEL_DELIVERY_THRESHOLD_MINUTES = int(os.environ.get("TILDEL_DELIVERY_THRESHOLD_MINUTES",
+                                                       "60"))
 
 # REST API (/api/v1/): session auth for the screens' users, same permissions.
 REST_FRAMEWORK = {

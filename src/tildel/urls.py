@@ -20,6 +20,9 @@ urlpatterns = [
     path("tilgangslogg/innsyn/", views.access_log_report, name="access-log-report"),
     path("", include("tildel.casework.urls")),
     path("", include("tildel.provision.urls")),
+    path("", include("tildel.delivery.urls")),
+    path("", include("tildel.pathways.urls")),
+    path("", include("tildel.quality.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -94,3 +94,45 @@ def test_other_units_and_offices_cannot_touch_the_order(office, order, client):
     assert adjust(client, order, "5").status_code == 404
     client.force_login(office.other_caseworker)
     assert "Ingen endringsmeldinger" in client.get(reverse("change-requests")).content.decode()
+
+
+def test_decision_without_a_case_is_followed_up_the_same_way(office, client):
+    """Decisions migrated from the old system have no case: the office still sees their
+    adjustments and change requests and answers with a revision."""
+    w = office
+    line = w.grant(w.person(given="Migrert", family="Bruker"), w.east_unit, hours=40)
+    order = Order.objects.create(decision=line.decision, provider_unit=w.east_unit)
+    order.lines.add(line)
+    client.force_login(w.provider)
+    adjust(client, order, "6")
+    client.post(reverse("order-change-request", args=[order.pk]), {
+        "kind": "more", "service_line": line.pk, "requested_weekly_hours": "10",
+        "observation": "Har falt", "since": timezone.localdate(), "need": "Kveldsbesøk"})
+    client.force_login(w.caseworker)
+    detail = client.get(reverse("decision-detail", args=[line.decision_id]))
+    assert detail.status_code == 200 and "Dusj flyttes til kveld" in detail.content.decode()
+    assert "Migrert Bruker" in client.get(reverse("change-requests")).content.decode()
+    client.post(reverse("change-request-answer",
+                        args=[ChangeRequest.objects.get().pk, "revurder"]),
+                {"answer": "Vi kartlegger på nytt"})
+    assert ChangeRequest.objects.get().status == ChangeRequest.Status.NEW_DECISION
+    assert Revision.objects.get().case.person == line.decision.person
+    client.force_login(w.other_caseworker)
+    assert client.get(reverse("decision-detail", args=[line.decision_id])).status_code == 403
+    assert "Migrert Bruker" not in client.get(reverse("change-requests")).content.decode()
+
+
+def test_purchaser_provider_model_is_configuration_report_000_section_6(office, order, client):
+    """Under bestiller-utfører the order shows the minute norms (report 000 table 1,
+    morning care 25 minutes) and every change goes through the office."""
+    from tildel.casework.models import OfficeSettings
+
+    settings = OfficeSettings.for_office(office.east_office.pk)
+    settings.provision_model = "purchaser_provider"
+    settings.save()
+    client.force_login(office.provider)
+    page = client.get(reverse("order-detail", args=[order.pk])).content.decode()
+    assert "Morgenstell" in page and ">25<" in page
+    assert "Registrer justering" not in page
+    refused = adjust(client, order, "5").content.decode()
+    assert "bestiller–utfører" in refused and not Adjustment.objects.exists()

@@ -195,6 +195,8 @@ def case_new(request):
 @role_required(*OFFICE)
 def case_detail(request, pk: int):
     """Saksoversikt: deadlines, enquiries, assessment, decisions, letters, timeline."""
+    from tildel.pathways import views as pathway_views  # the pathways app builds on casework
+
     case = get_case(request, pk, "Sak: henvendelser, kartlegging, vedtak, brev")
     today = timezone.localdate()
     deadlines = case.deadlines(today)
@@ -225,6 +227,7 @@ def case_detail(request, pk: int):
         "candidates": _identity_candidates(request, case),
         "forum_form": forms.ForumMeetingForm(queues=_forums(case), initial={"held_on": today}),
         "meetings": case.forum_meetings.select_related("queue"),
+        **pathway_views.case_context(request, case),
     })
 
 
@@ -460,11 +463,19 @@ def decision_new(request, pk: int):
     return redirect("decision-edit", pk=decision.pk)
 
 
+def _may_open_decision(user, decision: Decision) -> bool:
+    """Through its case; a decision without one (migrated from the old system) by its office
+    and the person's district."""
+    if decision.case_id is not None:
+        return cases_visible_to(user).filter(pk=decision.case_id).exists()
+    return (user.is_office_role and decision.allocation_office_id == user.allocation_office_id
+            and decision.person.district_id in user.district_ids())
+
+
 def get_decision(request, pk: int, what: str) -> Decision:
     decision = get_object_or_404(Decision.objects.select_related(
         "case", "person", "decided_by", "second_signed_by", "updated_by"), pk=pk)
-    if decision.case_id is None or not cases_visible_to(request.user).filter(
-            pk=decision.case_id).exists():
+    if not _may_open_decision(request.user, decision):
         access_log.record(request.user, decision.person, what, outcome="denied")
         raise PermissionDenied
     access_log.record(request.user, decision.person, what)
@@ -776,11 +787,20 @@ def order_detail(request, pk: int):
     order = get_object_or_404(orders_visible_to(request.user).select_related(
         "decision__person", "provider_unit"), pk=pk)
     access_log.record(request.user, order.decision.person, "Bestilling: tjenester og mål")
+    from tildel.catalogue.models import TimeNorm
+    from tildel.pathways.forms import DeclineReferralForm
     from tildel.provision.forms import AdjustmentForm, ChangeRequestForm
+    from tildel.provision.services import provision_model
 
     lines = list(order.lines.select_related("service_version"))
+    detailed = provision_model(order) == "purchaser_provider"
+    norms = (TimeNorm.objects.in_force(timezone.localdate()).filter(
+        measure__service__in=[line.service_version.service_id for line in lines])
+        .select_related("measure").order_by("measure__name") if detailed else [])
     return render(request, "casework/order_detail.html", {
-        "order": order, "lines": lines,
+        "order": order, "lines": lines, "detailed": detailed, "norms": norms,
+        "decline_form": DeclineReferralForm(municipality_ids=list(
+            request.user.municipalities.values_list("pk", flat=True))),
         "adjustments": order.adjustments.select_related("service_line__service_version",
                                                         "made_by"),
         "change_requests": order.change_requests.select_related("requested_by"),

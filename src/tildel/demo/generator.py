@@ -24,6 +24,7 @@ from tildel.accounts.models import AccessLogEntry, Role, User
 from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import ServiceVersion
 from tildel.demo.casework import build_casework
+from tildel.demo.provision import build_provision, reablement_examples
 from tildel.organisation.models import (
     AllocationOffice,
     District,
@@ -108,8 +109,17 @@ def refresh_planner_statistics() -> None:
 def delete_casework() -> None:
     """Everything casework creates, children before parents."""
     from tildel.casework import models as cw
+    from tildel.delivery import models as dl
+    from tildel.pathways import models as pw
     from tildel.provision import models as pv
 
+    for model in (dl.Visit, dl.VisitImportError, dl.VisitImport):
+        model.objects.all().delete()
+    for model in (pw.TeamMember, pw.CourseGoal, pw.Course, pw.PathwayService, pw.Pathway,
+                  pw.PathwaySettings):
+        model.objects.all().delete()
+    for model in (pw.Course, pw.Pathway):
+        model.history.model.objects.all().delete()
     pv.Adjustment.objects.all().delete()
     pv.ChangeRequest.objects.all().delete()
     pv.ChangeRequest.history.model.objects.all().delete()
@@ -194,12 +204,15 @@ class Generator:
         office = first.allocation_offices.get()
         other_office = second.allocation_offices.get()
         home_unit = ProviderUnit.objects.get(name=f"Hjemmebaserte tjenester {first.name}")
+        mastery_unit = ProviderUnit.objects.get(name="Hverdagsrehabilitering (HRH)")
         specs = [
             ("saksbehandler", "Sara", "Saksbehandler", Role.CASEWORKER, office, None),
             ("saksbehandler2", "Sindre", "Saksbehandler", Role.CASEWORKER, other_office, None),
             ("leder.tildeling", "Live", "Leder", Role.OFFICE_LEADER, office, None),
             ("leder.hjemmetjeneste", "Hege", "Leder", Role.PROVIDER_LEADER, None, home_unit),
             ("tjenesteyter", "Tone", "Tjenesteyter", Role.PROVIDER_STAFF, None, home_unit),
+            ("hverdagsmestring", "Mona", "Ergoterapeut", Role.PROVIDER_STAFF, None,
+             mastery_unit),
             ("ledelse", "Kari", "Kommunalsjef", Role.MANAGEMENT, None, None),
             ("analytiker", "Anders", "Analytiker", Role.ANALYST, None, None),
             ("admin", "Ada", "Administrator", Role.ADMINISTRATOR, None, None),
@@ -427,6 +440,12 @@ class Generator:
                 districts__municipality=municipality).distinct().values_list("id", flat=True)),
                 self.as_of, self.seed)
         self.progress("Saker i arbeid", 1, 1)
+        with transaction.atomic():
+            build_provision(municipality, self.as_of, self.seed, self.progress)
+            reablement_examples(municipality, self.as_of)
+        from tildel.delivery.demo import generate_visits
+
+        generate_visits(self.as_of, self.seed, progress=self.progress)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

@@ -24,6 +24,16 @@ class OutsideFrame(CaseworkError):
     """The adjustment needs a decision: offer a change request instead."""
 
 
+def provision_model(order: Order) -> str:
+    """The deciding office's model: trust (default) or purchaser-provider."""
+    from tildel.casework.models import OfficeSettings
+
+    found = OfficeSettings.objects.filter(
+        allocation_office_id=order.decision.allocation_office_id).values_list(
+        "provision_model", flat=True).first()
+    return found or trust_model.TRUST
+
+
 def _line_of(order: Order, line_id: int):
     line = order.lines.select_related("service_version").filter(pk=line_id).first()
     if line is None:
@@ -36,6 +46,9 @@ def adjust(order: Order, *, service_line: int, effective_from: dt.date, change: 
            reason: str, planned_weekly_hours: Decimal | None, actor) -> Adjustment:
     """Record a change inside the frame; refuse (``OutsideFrame``) one outside it."""
     line = _line_of(order, service_line)
+    refused = trust_model.adjustment_refused(provision_model(order))
+    if refused:
+        raise OutsideFrame({"planned_weekly_hours": [refused]})
     if not reason.strip() or not change.strip():
         raise CaseworkError({"reason": ["Skriv hva som endres og hvorfor."]})
     if effective_from < line.start or (line.end and effective_from > line.end):

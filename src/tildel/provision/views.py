@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tildel.accounts import access_log
 from tildel.accounts.models import Role
-from tildel.casework.access import cases_visible_to, orders_visible_to
+from tildel.casework.access import orders_visible_to
 from tildel.casework.services import CaseworkError
 from tildel.casework.views import cleaned, flash_error
 from tildel.web.views import role_required
@@ -62,8 +62,12 @@ def order_change_request(request, pk: int):
 
 
 def _requests_for_office(user):
+    """The office's decisions for persons in its districts, with or without a case; not
+    those on cases the user has declared a conflict of interest in."""
     return ChangeRequest.objects.filter(
-        order__decision__case__in=cases_visible_to(user)).select_related(
+        order__decision__allocation_office_id=user.allocation_office_id,
+        order__decision__person__district_id__in=user.district_ids()).exclude(
+        order__decision__case__conflicts__user=user).select_related(
         "order__provider_unit", "order__decision__person", "order__decision__case",
         "service_line__service_version", "requested_by")
 

@@ -39,5 +39,19 @@ def outside_frame(decided_weekly: Decimal | None, planned_weekly: Decimal | None
     return ""
 
 
+TRUST = "trust"
+PURCHASER_PROVIDER = "purchaser_provider"
+
+
+def adjustment_refused(model: str) -> str:
+    """Under the purchaser-provider model (bestiller-utfører, ABI with minute norms, report
+    000 § 6) the order is detailed and every change goes through the office: why an
+    adjustment is refused, in Norwegian; empty under the trust model."""
+    if model == PURCHASER_PROVIDER:
+        return ("Kontoret bruker bestiller–utfører-modellen: endringer i innhold eller tid "
+                "sendes som endringsmelding.")
+    return ""
+
+
 def _fmt(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}".replace(".", ",")

@@ -22,11 +22,19 @@ def navigation(request):
         items.append(("Ny henvendelse", reverse("case-new")))
         items.append(("Revurderinger", reverse("revisions-due")))
         items.append(("Endringsmeldinger", reverse("change-requests")))
+        items.append(("Forløp", reverse("pathway-list")))
+        items.append(("Varsler", reverse("quality-alerts")))
         items.append(("Registrer person", reverse("person-create")))
     if user.role == Role.OFFICE_LEADER:
         items.insert(2, ("Køoversikt", reverse("office-queues")))
     if user.is_provider_role:
         items.insert(1, ("Bestillinger", reverse("orders-inbox")))
+        items.insert(2, ("Forløp", reverse("pathway-list")))
+        items.insert(3, ("Hverdagsrehabilitering", reverse("course-list")))
+        if user.role == Role.PROVIDER_LEADER:
+            items.append(("Varsler", reverse("quality-alerts")))
+    if user.is_office_role or user.is_provider_role:
+        items.append(("Levert tid", reverse("delivery-home")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Tilgangslogg", reverse("access-log")))
         items.append(("Administrasjon", reverse("admin:index")))

@@ -1,0 +1,1 @@
+"""Delivered time (levert tid): visit logs, manual visits, and decided vs. delivered."""

@@ -1,0 +1,302 @@
+"""Decided vs. planned vs. delivered time per user, and manual registration of visits.
+
+Every computed value comes from ``tildel.rules.delivered_time``; this module only fetches
+what the rules need, in a fixed number of queries per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tildel.accounts.access import persons_visible_to
+from tildel.casework.models import Decision, ServiceLine
+from tildel.organisation.models import ProviderUnit
+from tildel.provision.models import Adjustment
+from tildel.rules import delivered_time as rules
+from tildel.rules.delivered_time import Comparison, LineTerms
+
+from .models import Visit
+
+
+def threshold_minutes() -> int:
+    """Minutes per week above which a deviation is flagged (report 004 L4089–4090)."""
+    return int(getattr(settings, "TILDEL_DELIVERY_THRESHOLD_MINUTES",
+                       rules.DEFAULT_THRESHOLD_MINUTES))
+
+
+# -- who sees which unit and which users ---------------------------------------------
+
+
+def units_visible_to(user) -> QuerySet[ProviderUnit]:
+    """Provider roles: their own unit. Office roles: units that serve their districts."""
+    if user.is_provider_role and user.provider_unit_id:
+        return ProviderUnit.objects.filter(pk=user.provider_unit_id)
+    if user.is_office_role:
+        return ProviderUnit.objects.filter(districts__in=user.district_ids()).distinct()
+    return ProviderUnit.objects.none()
+
+
+def users_visible_to(user, first: dt.date):
+    """The persons whose delivered time ``user`` may see for a period starting ``first``:
+    ``accounts.access.persons_visible_to`` as of the period's first day, so a leader
+    reconciling last month still sees a user whose service has since ended."""
+    return persons_visible_to(user, day=first)
+
+
+# -- periods --------------------------------------------------------------------------
+
+
+def local_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+# -- the data the rules need -----------------------------------------------------------
+
+
+def decided_lines(unit_id: int, persons, first: dt.date, last: dt.date
+                  ) -> dict[int, list[LineTerms]]:
+    """Decided, granted lines at the unit in force some day in [first, last], per person,
+    with the planned hours of every adjustment within the frame. Two queries."""
+    rows = list(ServiceLine.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=first), decision__status=Decision.Status.DECIDED,
+        granted=True, provider_unit_id=unit_id, start__lte=last,
+        decision__person__in=persons,
+    ).values_list("id", "decision__person_id", "start", "end", "extent", "extent_unit"))
+    planned: dict[int, list[tuple]] = defaultdict(list)
+    for line_id, effective_from, hours in Adjustment.objects.filter(
+            service_line_id__in=[r[0] for r in rows], planned_weekly_hours__isnull=False,
+            effective_from__lte=last).order_by("effective_from", "made_at", "id").values_list(
+            "service_line_id", "effective_from", "planned_weekly_hours"):
+        planned[line_id].append((effective_from, hours))
+    lines: dict[int, list[LineTerms]] = defaultdict(list)
+    for line_id, person_id, start, end, extent, unit in rows:
+        lines[person_id].append(LineTerms.of(start, end, extent, unit, planned[line_id]))
+    return lines
+
+
+def delivered_by_person(unit_id: int, persons, first: dt.date, last: dt.date
+                        ) -> dict[int, dict[dt.date, int]]:
+    """Minutes delivered per person and local day at the unit. One query."""
+    start, end = local_bounds(first, last)
+    visits: dict[int, list] = defaultdict(list)
+    tz = timezone.get_current_timezone()
+    queryset = Visit.objects.filter(provider_unit_id=unit_id, start__gte=start, start__lt=end)
+    if persons is not None:
+        queryset = queryset.filter(person__in=persons)
+    for person_id, v_start, v_end in queryset.values_list("person_id", "start", "end"):
+        visits[person_id].append((v_start.astimezone(tz), v_end.astimezone(tz)))
+    return {person_id: rules.delivered_by_day(v) for person_id, v in visits.items()}
+
+
+def _pathway_days(unit_id: int, person_ids: list[int], first: dt.date, last: dt.date
+                  ) -> dict[int, set[dt.date]]:
+    """Days a pathway service at the unit covers without a decision: from its start, for
+    at most the office's 14 days (``tildel.rules.pathways``)."""
+    from tildel.pathways.models import PathwayService
+    from tildel.rules import pathways as pathway_rules
+
+    found: dict[int, set[dt.date]] = {}
+    items = PathwayService.objects.filter(
+        provider_unit_id=unit_id, pathway__person_id__in=person_ids, start__lte=last).filter(
+        Q(end__isnull=True) | Q(end__gte=first)).values_list(
+        "pathway__person_id", "start", "end")
+    for person_id, start, end in items:
+        limit = start + dt.timedelta(days=pathway_rules.DECISION_AFTER_DAYS)
+        stop = min(end or limit, limit, last)
+        found.setdefault(person_id, set()).update(
+            rules.days(max(start, first), stop) if max(start, first) <= stop else ())
+    return found
+
+
+def days_without_decision(unit_id: int, delivered: dict[int, dict[dt.date, int]],
+                          first: dt.date, last: dt.date,
+                          lines: dict[int, list[LineTerms]] | None = None
+                          ) -> dict[int, list[dt.date]]:
+    """Hjelp uten vedtak: per person, the days in [first, last] with visits from the unit
+    and no decided service line at that unit in force. This is the one place that decides
+    whether delivered help is covered by a decision.
+
+    Services inside a patient pathway (pasientforløp) count as covered for their first 14
+    days: forløp 1 runs without a decision that long (report 000 L2958-2962); after that,
+    help without a decision is flagged again.
+    """
+    if lines is None:
+        lines = decided_lines(unit_id, list(delivered), first, last)
+    in_pathway = _pathway_days(unit_id, list(delivered), first, last)
+    result = {}
+    for person_id, by_day in delivered.items():
+        covered = rules.covered_days(lines.get(person_id, ()), first, last)
+        covered |= in_pathway.get(person_id, set())
+        missing = sorted(day for day, minutes in by_day.items()
+                         if minutes and first <= day <= last and day not in covered)
+        if missing:
+            result[person_id] = missing
+    return result
+
+
+# -- pages ----------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodRow:
+    """One period (a week or a month) of one user's comparison."""
+
+    label: str
+    first: dt.date
+    last: dt.date
+    comparison: Comparison
+    flagged: bool
+    days_without_decision: int = 0
+
+    @property
+    def decided_h(self):
+        return rules.hours_text(self.comparison.decided)
+
+    @property
+    def planned_h(self):
+        return rules.hours_text(self.comparison.planned)
+
+    @property
+    def delivered_h(self):
+        return rules.hours_text(self.comparison.delivered)
+
+    @property
+    def deviation_h(self):
+        return rules.hours_text(self.comparison.deviation)
+
+
+def _period_row(label, first, last, lines, by_day, uncovered, threshold) -> PeriodRow:
+    comparison = rules.compare(lines, by_day, first, last)
+    return PeriodRow(label, first, last, comparison,
+                     comparison.flagged(threshold),
+                     sum(1 for d in uncovered if first <= d <= last))
+
+
+@dataclass
+class UserMonth:
+    person: object
+    month: PeriodRow
+    weeks: list[PeriodRow] = field(default_factory=list)
+    without_decision: list[dt.date] = field(default_factory=list)
+
+    @property
+    def weeks_flagged(self) -> int:
+        return sum(1 for w in self.weeks if w.flagged)
+
+
+def week_label(year: int, week: int) -> str:
+    return f"Uke {week} {year}"
+
+
+def unit_month(unit: ProviderUnit, persons, year: int, month: int) -> dict:
+    """The unit overview: every visible user with decided hours or visits at the unit in
+    the month; the month and its ISO weeks compared; help without a decision."""
+    first, last = month_bounds(year, month)
+    weeks = [rules.week_days(y, w) + (week_label(y, w),)
+             for y, w in rules.weeks_in_month(year, month)]
+    span_first, span_last = min(first, weeks[0][0]), max(last, weeks[-1][1])
+    lines = decided_lines(unit.pk, persons, span_first, span_last)
+    delivered = delivered_by_person(unit.pk, persons, span_first, span_last)
+    uncovered = days_without_decision(unit.pk, delivered, span_first, span_last, lines)
+    ids = set(lines) | set(delivered)
+    people = {p.pk: p for p in persons.filter(pk__in=ids).only(
+        "id", "given_name", "family_name", "birth_date")}
+    threshold = threshold_minutes()
+    rows = []
+    for person_id, person in people.items():
+        person_lines, by_day = lines.get(person_id, []), delivered.get(person_id, {})
+        missing = uncovered.get(person_id, [])
+        row = UserMonth(person, _period_row(f"{month:02d}.{year}", first, last, person_lines,
+                                            by_day, missing, threshold))
+        row.weeks = [_period_row(label, a, b, person_lines, by_day, missing, threshold)
+                     for a, b, label in weeks]
+        row.without_decision = [d for d in missing if first <= d <= last]
+        rows.append(row)
+    rows.sort(key=lambda r: (r.person.family_name, r.person.given_name, r.person.pk))
+    return {"rows": rows, "first": first, "last": last, "weeks": weeks,
+            "threshold": threshold,
+            "flagged": sum(1 for r in rows if r.month.flagged),
+            "without_decision": sum(1 for r in rows if r.without_decision)}
+
+
+def person_year(unit: ProviderUnit, person, year: int, today: dt.date) -> dict:
+    """One user at one unit: every ISO week and month of the year up to today."""
+    first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    weeks = sorted({rules.week_of(d) for d in rules.days(first, last)})
+    span_first = min(first, rules.week_days(*weeks[0])[0])
+    span_last = max(last, rules.week_days(*weeks[-1])[1])
+    persons = [person.pk]
+    lines = decided_lines(unit.pk, persons, span_first, span_last).get(person.pk, [])
+    by_day = delivered_by_person(unit.pk, persons, span_first, span_last).get(person.pk, {})
+    missing = days_without_decision(unit.pk, {person.pk: by_day}, span_first, span_last,
+                                    {person.pk: lines}).get(person.pk, [])
+    threshold = threshold_minutes()
+    week_rows = [_period_row(week_label(y, w), *rules.week_days(y, w), lines, by_day,
+                             missing, threshold) for y, w in weeks]
+    month_rows = []
+    for month in range(1, last.month + 1):
+        a, b = month_bounds(year, month)
+        month_rows.append(_period_row(f"{month:02d}.{year}", a, min(b, last), lines, by_day,
+                                      missing, threshold))
+    return {"weeks": list(reversed(week_rows)), "months": list(reversed(month_rows)),
+            "threshold": threshold, "without_decision": [d for d in missing
+                                                         if first <= d <= last]}
+
+
+# -- manual registration ---------------------------------------------------------------
+
+
+def check_visit(person_id: int, unit_id: int, start: dt.datetime, end: dt.datetime
+                ) -> dict[str, str]:
+    """Field errors for a manual visit, in Norwegian (the same rules as the import)."""
+    problem = rules.check_interval(start, end, timezone.now())
+    if problem:
+        return {"end": {rules.END_BEFORE_START: "Slutt må være etter start.",
+                        rules.ZERO_LENGTH: "Slutt må være etter start.",
+                        rules.TOO_LONG: "Et besøk kan ikke vare mer enn 24 timer.",
+                        rules.IN_FUTURE: "Besøket kan ikke slutte i framtiden."}[problem]}
+    clash = Visit.objects.filter(person_id=person_id, provider_unit_id=unit_id,
+                                 start__lt=end, end__gt=start).order_by("start").first()
+    if clash is not None:
+        a, b = timezone.localtime(clash.start), timezone.localtime(clash.end)
+        return {"start": f"Overlapper et besøk som er registrert {a:%d.%m.%Y} kl. "
+                         f"{a:%H:%M}–{b:%H:%M}."}
+    return {}
+
+
+def register_visit(*, person, unit_id: int, start: dt.datetime, end: dt.datetime, role: str,
+                   actor) -> Visit:
+    """Manual registration (provider staff): refused with field errors like the import."""
+    errors = check_visit(person.pk, unit_id, start, end)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return Visit.objects.create(person=person, provider_unit_id=unit_id, start=start,
+                                        end=end, staff_role=role, source=Visit.Source.MANUAL,
+                                        registered_by=actor)
+    except IntegrityError:
+        raise ValidationError({"start": "Et besøk med samme start er allerede registrert."}
+                              ) from None
+
+
+def recent_visits(unit_id: int, person_ids: Iterable[int], limit: int = 20):
+    return Visit.objects.filter(provider_unit_id=unit_id, person_id__in=person_ids).order_by(
+        "-start")[:limit]
