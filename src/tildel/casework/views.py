@@ -22,7 +22,7 @@ from tildel.accounts.models import Role, User
 from tildel.catalogue.models import ServiceVersion
 from tildel.organisation.models import AllocationOffice, ProviderUnit
 from tildel.people.models import Person
-from tildel.rules import iplos
+from tildel.rules import iplos, trust_model
 from tildel.web.views import role_required
 
 from . import forms
@@ -261,15 +261,24 @@ def _identity_candidates(request, case: Case):
     return found
 
 
-def _case_action(request, pk: int, what: str, action):
-    case = get_case(request, pk, what)
+def attempt(request, action, success: str = ""):
+    """Run ``action()``. A ``CaseworkError`` becomes its Norwegian messages on screen and
+    ``(False, None)`` is returned; otherwise ``success`` (or the text the action returns,
+    when ``success`` is empty) is shown and ``(True, result)`` returned."""
     try:
-        message = action(case)
+        result = action()
     except CaseworkError as error:
         flash_error(request, error)
-    else:
-        if message:
-            messages.success(request, message)
+        return False, None
+    message = success or (result if isinstance(result, str) else "")
+    if message:
+        messages.success(request, message)
+    return True, result
+
+
+def _case_action(request, pk: int, what: str, action):
+    case = get_case(request, pk, what)
+    attempt(request, lambda: action(case))
     return redirect("case-detail", pk=case.pk)
 
 
@@ -793,7 +802,7 @@ def order_detail(request, pk: int):
     from tildel.provision.services import provision_model
 
     lines = list(order.lines.select_related("service_version"))
-    detailed = provision_model(order) == "purchaser_provider"
+    detailed = provision_model(order) == trust_model.PURCHASER_PROVIDER
     norms = (TimeNorm.objects.in_force(timezone.localdate()).filter(
         measure__service__in=[line.service_version.service_id for line in lines])
         .select_related("measure").order_by("measure__name") if detailed else [])

@@ -19,6 +19,15 @@ SCORE_FIELD = {"invalid": "Skriv et helt tall fra 0 til 10.",
                "max_value": "Skåren må være fra 0 til 10."}
 
 
+class LinesField(forms.CharField):
+    """One entry per line (goals); blank lines are dropped. Required means one line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value):
+        return [line.strip() for line in super().clean(value).splitlines() if line.strip()]
+
+
 def _units(municipality_ids):
     return ProviderUnit.objects.filter(municipality_id__in=municipality_ids).order_by("name")
 
@@ -68,8 +77,7 @@ class CourseForm(AccessibleErrorsMixin, forms.Form):
     start = forms.DateField(label="Start", widget=DATE, error_messages=REQUIRED)
     what_matters = forms.CharField(label="Hva er viktig for deg?", required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
-    goals = forms.CharField(label="Mål (ett per linje)", error_messages=REQUIRED,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    goals = LinesField(label="Mål (ett per linje)", error_messages=REQUIRED)
     team = forms.CharField(
         label="Tverrfaglig team (én per linje: rolle: navn)", required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -80,10 +88,6 @@ class CourseForm(AccessibleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provider_unit"].queryset = _units(municipality_ids)
         self.initial.setdefault("start", timezone.localdate())
-
-    def clean_goals(self):
-        return [line.strip() for line in self.cleaned_data["goals"].splitlines()
-                if line.strip()]
 
     def clean_team(self):
         roles = {label.lower(): value for value, label in TeamMember.Role.choices}
@@ -175,14 +179,9 @@ class DeclineReferralForm(AccessibleErrorsMixin, forms.Form):
                                            error_messages=CHOICE)
     what_matters = forms.CharField(label="Hva er viktig for brukeren?", required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
-    goals = forms.CharField(label="Mål (ett per linje)", error_messages=REQUIRED,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+    goals = LinesField(label="Mål (ett per linje)", error_messages=REQUIRED)
 
     def __init__(self, *args, municipality_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider_unit"].queryset = _units(municipality_ids).filter(
             kind="everyday_mastery")
-
-    def clean_goals(self):
-        return [line.strip() for line in self.cleaned_data["goals"].splitlines()
-                if line.strip()]

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from tildel.casework.models import Case, ServiceLine, Task
@@ -104,20 +104,17 @@ def close_pathway(pathway: Pathway, *, outcome: str, real_end: dt.date, actor,
     return pathway
 
 
-def _covering(today: dt.date, item: PathwayService | None = None):
-    """Decided lines that cover a pathway service: same person, service and unit, decided
-    for this need (on or after the placing case was received), in force today. An older
-    decision of an existing user with new needs does not count (L2958-2962)."""
-    if item is None:
-        person, service, unit = (OuterRef("pathway__person_id"), OuterRef("service_id"),
-                                 OuterRef("provider_unit_id"))
-        received = OuterRef("pathway__case__received_at")
-    else:
-        person, service, unit = item.pathway.person_id, item.service_id, item.provider_unit_id
-        received = item.pathway.case.received_at
-    return ServiceLine.objects.active_on(today).filter(
-        decision__person_id=person, service_version__service_id=service,
-        provider_unit_id=unit, decision__signed_at__gte=received)
+def _covering_line(today: dt.date) -> Subquery:
+    """The decided line that covers a pathway service (the newest): same person, service
+    and unit, signed for this need (on or after the placing case was received), in force
+    today. An older decision of an existing user with new needs does not count
+    (L2958-2962)."""
+    return Subquery(ServiceLine.objects.active_on(today).filter(
+        decision__person_id=OuterRef("pathway__person_id"),
+        service_version__service_id=OuterRef("service_id"),
+        provider_unit_id=OuterRef("provider_unit_id"),
+        decision__signed_at__gte=OuterRef("pathway__case__received_at"),
+    ).order_by("-start").values("pk")[:1])
 
 
 def check_decisions(today: dt.date, items=None) -> tuple[int, int]:
@@ -127,15 +124,15 @@ def check_decisions(today: dt.date, items=None) -> tuple[int, int]:
     Returns (linked, tasks made). Safe to run again: nothing is made twice.
     """
     items = PathwayService.objects.all() if items is None else items
-    open_items = items.filter(service_line__isnull=True).filter(
+    open_items = items.named().filter(service_line__isnull=True).filter(
         pathway__status=Pathway.Status.OPEN).select_related(
-        "pathway__case", "service", "pathway", "decision_task")
+        "pathway__case", "decision_task").annotate(covering_line=_covering_line(today))
     linked = made = 0
     office_settings: dict[int, PathwaySettings] = {}
     with transaction.atomic():
-        for item in open_items.annotate(covered=Exists(_covering(today))).iterator():
-            if item.covered:
-                item.service_line = _covering(today, item).order_by("-start").first()
+        for item in open_items.iterator():
+            if item.covering_line is not None:
+                item.service_line_id = item.covering_line
                 item.save(update_fields=["service_line"])
                 if item.decision_task is not None and item.decision_task.done_at is None:
                     item.decision_task.done_at = timezone.now()
@@ -153,13 +150,13 @@ def check_decisions(today: dt.date, items=None) -> tuple[int, int]:
                 continue
             task = Task.objects.create(
                 case=item.pathway.case, kind=Task.Kind.PATHWAY_DECISION,
-                title=f"Fatt vedtak: {item.service} har vart mer enn "
+                title=f"Fatt vedtak: {item.label} har vart mer enn "
                       f"{after.decision_after_days} dager i forløpet",
                 due_on=rules.decision_due(item.start, after.decision_after_days),
                 assigned_to=item.pathway.case.assigned_to)
             item.decision_task = task
             item.save(update_fields=["decision_task"])
-            log(item.pathway.case, f"{item.service} i forløpet har vart mer enn "
+            log(item.pathway.case, f"{item.label} i forløpet har vart mer enn "
                                    f"{after.decision_after_days} dager uten vedtak.",
                 problem=True)
             made += 1
@@ -254,25 +251,28 @@ def evaluate(course: Course, *, note: str, scores: dict[int, int | None], actor)
     return course
 
 
-def _end_date_problem(course: Course, ended_on: dt.date) -> str:
-    if ended_on > timezone.localdate():
-        return "Sluttdatoen kan ikke være i framtiden."
-    if ended_on < course.start:
-        return f"Sluttdatoen kan ikke være før start ({course.start:%d.%m.%Y})."
-    return ""
+def _finish(course: Course, *, status: str, outcome: str, ended_on: dt.date,
+            scores: dict[int, int | None], errors: dict | None = None) -> None:
+    """Check the end (the same date rule as closing a pathway) and set it with the end
+    scores; the caller saves."""
+    errors = dict(errors or {})
+    if outcome not in Course.Outcome.values:
+        errors["outcome"] = ["Velg resultat."]
+    problem = rules.closing_problem(course.start, ended_on, timezone.localdate())
+    if problem:
+        errors["ended_on"] = [problem]
+    if errors:
+        raise CaseworkError(errors)
+    _set_scores(course, "end", scores)
+    course.status, course.outcome, course.ended_on = status, outcome, ended_on
 
 
 @transaction.atomic
 def end_course(course: Course, *, outcome: str, ended_on: dt.date, note: str,
                scores: dict[int, int | None], actor) -> Course:
     course = _locked_active(course)
-    if outcome not in Course.Outcome.values:
-        raise CaseworkError({"outcome": ["Velg resultat."]})
-    problem = _end_date_problem(course, ended_on)
-    if problem:
-        raise CaseworkError({"ended_on": [problem]})
-    _set_scores(course, "end", scores)
-    course.status, course.outcome, course.ended_on = Course.Status.ENDED, outcome, ended_on
+    _finish(course, status=Course.Status.ENDED, outcome=outcome, ended_on=ended_on,
+            scores=scores)
     course.outcome_note = note
     course.save()
     if course.case_id:
@@ -295,16 +295,8 @@ def hand_over(course: Course, *, to_unit, ended_on: dt.date, function: str, goal
         errors["handover_to"] = ["Velg en annen enhet enn den som overfører."]
     if not function.strip():
         errors["handover_function"] = ["Beskriv brukerens funksjonsnivå nå."]
-    problem = _end_date_problem(course, ended_on)
-    if problem:
-        errors["ended_on"] = [problem]
-    if outcome not in Course.Outcome.values:
-        errors["outcome"] = ["Velg resultat."]
-    if errors:
-        raise CaseworkError(errors)
-    _set_scores(course, "end", scores)
-    course.status, course.ended_on, course.outcome = (Course.Status.HANDED_OVER, ended_on,
-                                                      outcome)
+    _finish(course, status=Course.Status.HANDED_OVER, outcome=outcome, ended_on=ended_on,
+            scores=scores, errors=errors)
     course.handover_to, course.handover_function = to_unit, function
     course.handover_goals, course.handover_practical = goals, practical
     course.handover_contact = contact

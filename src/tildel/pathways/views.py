@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from tildel.accounts import access_log
 from tildel.accounts.models import Role
-from tildel.casework.access import orders_visible_to
-from tildel.casework.services import CaseworkError
-from tildel.casework.views import cleaned, flash_error, get_case
+from tildel.casework.views import attempt, cleaned, get_case
+from tildel.provision.views import provider_order
 from tildel.web.views import role_required
 
 from . import forms, services
@@ -93,13 +92,10 @@ def pathway_detail(request, pk: int):
 def pathway_new(request, pk: int):
     case = get_case(request, pk, "Sak: plassering i forløp")
     form = forms.PathwayForm(request.POST, municipality_ids=_municipalities(request.user))
-    try:
-        pathway = services.open_pathway(case, actor=request.user, **cleaned(form))
-    except CaseworkError as error:
-        flash_error(request, error)
-        return redirect("case-detail", pk=case.pk)
-    messages.success(request, "Brukeren er plassert i forløpet.")
-    return redirect("pathway-detail", pk=pathway.pk)
+    ok, pathway = attempt(request, lambda: services.open_pathway(
+        case, actor=request.user, **cleaned(form)), "Brukeren er plassert i forløpet.")
+    return (redirect("pathway-detail", pk=pathway.pk) if ok
+            else redirect("case-detail", pk=case.pk))
 
 
 @require_POST
@@ -107,12 +103,9 @@ def pathway_new(request, pk: int):
 def pathway_close(request, pk: int):
     pathway = _pathway(request, pk, "Forløp: avslutning")
     form = forms.CloseForm(request.POST)
-    try:
-        services.close_pathway(pathway, actor=request.user, **cleaned(form))
-    except CaseworkError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, "Forløpet og tiltakene i det er avsluttet.")
+    attempt(request, lambda: services.close_pathway(pathway, actor=request.user,
+                                                    **cleaned(form)),
+            "Forløpet og tiltakene i det er avsluttet.")
     return redirect("pathway-detail", pk=pathway.pk)
 
 
@@ -121,14 +114,9 @@ def pathway_close(request, pk: int):
 def pathway_add_service(request, pk: int):
     pathway = _pathway(request, pk, "Forløp: nytt tiltak")
     form = forms.PathwayServiceForm(request.POST)
-    try:
-        data = cleaned(form)
-        services.add_service(pathway, provider_unit=pathway.provider_unit, actor=request.user,
-                             **data)
-    except CaseworkError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, "Tiltaket er lagt til i forløpet.")
+    attempt(request, lambda: services.add_service(
+        pathway, provider_unit=pathway.provider_unit, actor=request.user, **cleaned(form)),
+        "Tiltaket er lagt til i forløpet.")
     return redirect("pathway-detail", pk=pathway.pk)
 
 
@@ -181,16 +169,17 @@ def course_new(request, pk: int):
         messages.error(request, "Bekreft søkerens identitet først.")
         return redirect("case-detail", pk=case.pk)
     form = forms.CourseForm(request.POST, municipality_ids=_municipalities(request.user))
-    try:
-        data = cleaned(form)
-        course = services.start_course(person=case.person, case=case, actor=request.user,
-                                       pathway=case.pathways.filter(
-                                           status=Pathway.Status.OPEN).first(), **data)
-    except CaseworkError as error:
-        flash_error(request, error)
-        return redirect("case-detail", pk=case.pk)
-    messages.success(request, f"{course.get_kind_display()} er startet.")
-    return redirect("course-detail", pk=course.pk)
+
+    def start():
+        course = services.start_course(
+            person=case.person, case=case, actor=request.user,
+            pathway=case.pathways.filter(status=Pathway.Status.OPEN).first(), **cleaned(form))
+        messages.success(request, f"{course.get_kind_display()} er startet.")
+        return course
+
+    ok, course = attempt(request, start)
+    return (redirect("course-detail", pk=course.pk) if ok
+            else redirect("case-detail", pk=case.pk))
 
 
 @require_POST
@@ -198,39 +187,40 @@ def course_new(request, pk: int):
 def course_action(request, pk: int, action: str):
     course = _course(request, pk, "Rehabiliteringsforløp: registrering")
     goals = list(course.goals.all())
-    try:
-        if action == "skar":
-            form = forms.ScoreForm(request.POST, goals=goals)
-            data = cleaned(form)
-            services.score(course, stage=data["stage"], scores=forms.scores_of(data),
+    units = _municipalities(request.user)
+
+    def score():
+        data = cleaned(forms.ScoreForm(request.POST, goals=goals))
+        services.score(course, stage=data["stage"], scores=forms.scores_of(data),
+                       actor=request.user)
+        return "Skårene er lagret."
+
+    def evaluate():
+        data = cleaned(forms.EvaluationForm(request.POST, goals=goals))
+        services.evaluate(course, note=data["note"], scores=forms.scores_of(data),
+                          actor=request.user)
+        return "Evalueringen er registrert."
+
+    def end():
+        data = cleaned(forms.EndCourseForm(request.POST, goals=goals))
+        services.end_course(course, outcome=data["outcome"], ended_on=data["ended_on"],
+                            note=data["note"], scores=forms.scores_of(data),
+                            actor=request.user)
+        return "Forløpet er avsluttet."
+
+    def hand_over():
+        data = cleaned(forms.HandoverForm(request.POST, goals=goals, municipality_ids=units))
+        services.hand_over(course, to_unit=data["handover_to"], ended_on=data["ended_on"],
+                           function=data["function"], goals=data["goals"],
+                           practical=data["practical"], contact=data["contact"],
+                           outcome=data["outcome"], scores=forms.scores_of(data),
                            actor=request.user)
-            done = "Skårene er lagret."
-        elif action == "evaluer":
-            data = cleaned(forms.EvaluationForm(request.POST, goals=goals))
-            services.evaluate(course, note=data["note"], scores=forms.scores_of(data),
-                              actor=request.user)
-            done = "Evalueringen er registrert."
-        elif action == "avslutt":
-            data = cleaned(forms.EndCourseForm(request.POST, goals=goals))
-            services.end_course(course, outcome=data["outcome"], ended_on=data["ended_on"],
-                                note=data["note"], scores=forms.scores_of(data),
-                                actor=request.user)
-            done = "Forløpet er avsluttet."
-        elif action == "overfor":
-            data = cleaned(forms.HandoverForm(request.POST, goals=goals,
-                                              municipality_ids=_municipalities(request.user)))
-            services.hand_over(course, to_unit=data["handover_to"], ended_on=data["ended_on"],
-                               function=data["function"], goals=data["goals"],
-                               practical=data["practical"], contact=data["contact"],
-                               outcome=data["outcome"], scores=forms.scores_of(data),
-                               actor=request.user)
-            done = "Brukeren er overført til hjemmesykepleien."
-        else:
-            raise PermissionDenied
-    except CaseworkError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, done)
+        return "Brukeren er overført til hjemmesykepleien."
+
+    actions = {"skar": score, "evaluer": evaluate, "avslutt": end, "overfor": hand_over}
+    if action not in actions:
+        raise PermissionDenied
+    attempt(request, actions[action])
     return redirect("course-detail", pk=course.pk)
 
 
@@ -238,18 +228,11 @@ def course_action(request, pk: int, action: str):
 @role_required(*PROVIDER)
 def decline_referral(request, pk: int):
     """Funksjonsfall: home nursing refers the user on an order to reablement."""
-    order = get_object_or_404(orders_visible_to(request.user).select_related(
-        "decision__person", "decision__case"), pk=pk)
-    access_log.record(request.user, order.decision.person, "Bestilling: melding om funksjonsfall")
+    order = provider_order(request, pk, "Bestilling: melding om funksjonsfall")
     form = forms.DeclineReferralForm(request.POST,
                                      municipality_ids=_municipalities(request.user))
-    try:
-        data = cleaned(form)
-        services.start_course(person=order.decision.person, case=order.decision.case,
-                              kind=Course.Kind.REABLEMENT, origin=Course.Origin.DECLINE,
-                              start=timezone.localdate(), actor=request.user, **data)
-    except CaseworkError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, "Brukeren er meldt til hverdagsmestring.")
+    attempt(request, lambda: services.start_course(
+        person=order.decision.person, case=order.decision.case, kind=Course.Kind.REABLEMENT,
+        origin=Course.Origin.DECLINE, start=timezone.localdate(), actor=request.user,
+        **cleaned(form)), "Brukeren er meldt til hverdagsmestring.")
     return redirect("order-detail", pk=order.pk)

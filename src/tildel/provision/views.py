@@ -12,7 +12,7 @@ from tildel.accounts import access_log
 from tildel.accounts.models import Role
 from tildel.casework.access import orders_visible_to
 from tildel.casework.services import CaseworkError
-from tildel.casework.views import cleaned, flash_error
+from tildel.casework.views import attempt, cleaned, flash_error
 from tildel.web.views import role_required
 
 from . import forms, services
@@ -22,7 +22,8 @@ PROVIDER = (Role.PROVIDER_LEADER, Role.PROVIDER_STAFF)
 OFFICE = (Role.CASEWORKER, Role.OFFICE_LEADER)
 
 
-def _order(request, pk: int, what: str):
+def provider_order(request, pk: int, what: str):
+    """An order to the user's unit, with the read logged (404 for any other order)."""
     order = get_object_or_404(orders_visible_to(request.user).select_related(
         "decision__person", "decision__case", "provider_unit"), pk=pk)
     access_log.record(request.user, order.decision.person, what)
@@ -32,7 +33,7 @@ def _order(request, pk: int, what: str):
 @require_POST
 @role_required(*PROVIDER)
 def order_adjust(request, pk: int):
-    order = _order(request, pk, "Bestilling: justering innenfor rammen")
+    order = provider_order(request, pk, "Bestilling: justering innenfor rammen")
     form = forms.AdjustmentForm(request.POST, lines=order.lines.select_related("service_version"))
     try:
         services.adjust(order, actor=request.user, **cleaned(form))
@@ -49,15 +50,12 @@ def order_adjust(request, pk: int):
 @require_POST
 @role_required(*PROVIDER)
 def order_change_request(request, pk: int):
-    order = _order(request, pk, "Bestilling: endringsmelding")
+    order = provider_order(request, pk, "Bestilling: endringsmelding")
     form = forms.ChangeRequestForm(request.POST,
                                    lines=order.lines.select_related("service_version"))
-    try:
-        services.request_change(order, actor=request.user, **cleaned(form))
-    except CaseworkError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, "Endringsmeldingen er sendt til tildelingskontoret.")
+    attempt(request, lambda: services.request_change(order, actor=request.user,
+                                                     **cleaned(form)),
+            "Endringsmeldingen er sendt til tildelingskontoret.")
     return redirect("order-detail", pk=order.pk)
 
 

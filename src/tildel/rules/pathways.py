@@ -96,7 +96,8 @@ def decision_due(start: dt.date, after_days: int = DECISION_AFTER_DAYS) -> dt.da
 
 
 def closing_problem(start: dt.date, real_end: dt.date, today: dt.date) -> str:
-    """Why a closing date is refused, in Norwegian; empty when it is accepted."""
+    """Why a closing date is refused, in Norwegian; empty when it is accepted. The same
+    rule ends rehabilitation courses."""
     if real_end > today:
         return "Sluttdatoen kan ikke være i framtiden. Avslutt forløpet når det er slutt."
     if real_end < start:

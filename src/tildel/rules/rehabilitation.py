@@ -57,7 +57,3 @@ def mean_change(pairs: list[tuple[int | None, int | None]]) -> float | None:
     """The average change over the goals scored both before and after."""
     changes = [c for c in (change(a, b) for a, b in pairs) if c is not None]
     return sum(changes) / len(changes) if changes else None
-
-
-def evaluation_overdue(evaluation_on: dt.date, evaluated: bool, today: dt.date) -> bool:
-    return not evaluated and today > evaluation_on

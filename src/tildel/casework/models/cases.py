@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from tildel.catalogue.models import Service
 from tildel.organisation.models import AllocationOffice, ProviderUnit
 from tildel.people.models import Person
-from tildel.rules import deadlines
+from tildel.rules import deadlines, trust_model
 
 
 class OfficeSettings(models.Model):
@@ -36,10 +36,11 @@ class OfficeSettings(models.Model):
     digital_fallback_days = models.PositiveSmallIntegerField(
         "dager før uåpnet digital post sendes på papir", default=7)
     provision_model = models.CharField(
-        "styringsmodell for tjenesteytingen", max_length=20, default="trust",
-        choices=[("trust", "Tillitsmodellen: mål og ramme, utfører justerer innenfor"),
-                 ("purchaser_provider", "Bestiller–utfører: detaljert bestilling med "
-                                        "minuttnormer")],
+        "styringsmodell for tjenesteytingen", max_length=20, default=trust_model.TRUST,
+        choices=[(trust_model.TRUST, "Tillitsmodellen: mål og ramme, utfører justerer "
+                                     "innenfor"),
+                 (trust_model.PURCHASER_PROVIDER, "Bestiller–utfører: detaljert bestilling "
+                                                  "med minuttnormer")],
         help_text="Rapport 000: Friere faglighet (tillitsmodellen) erstattet ABI med "
                   "minuttnormer. Under bestiller–utfører går alle endringer via kontoret.")
 

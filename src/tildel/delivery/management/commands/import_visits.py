@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tildel.accounts.models import User
+from tildel.console import progress_bar
 from tildel.delivery import importer
 from tildel.delivery.models import VisitImport
 
@@ -37,19 +37,10 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Fant ingen bruker med brukernavnet {user}.")
         total = importer.count_lines(file)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console,
-                      disable=options.get("verbosity", 1) == 0) as progress:
-            tasks: dict[str, int] = {}
-
-            def report(step: str, advance: int, total: int | None) -> None:
-                if step not in tasks:
-                    tasks[step] = progress.add_task(step, total=total)
-                progress.advance(tasks[step], advance)
-
-            with file.open("rb") as stream:
-                run = importer.import_file(stream, file.name, user=actor, progress=report,
-                                           total_lines=total)
+        quiet = options.get("verbosity", 1) == 0
+        with progress_bar(console, quiet=quiet) as report, file.open("rb") as stream:
+            run = importer.import_file(stream, file.name, user=actor, progress=report,
+                                       total_lines=total)
         if run.status == VisitImport.Status.FAILED:
             raise CommandError(run.message)
         console.print(f"{run.rows_total} rader: {run.rows_imported} importert, "

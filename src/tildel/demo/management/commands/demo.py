@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tildel.console import progress_bar
 from tildel.demo.generator import DEMO_PASSWORD, DatabaseNotEmpty, generate
 from tildel.demo.sizes import SIZES
 
@@ -32,16 +32,7 @@ class Command(BaseCommand):
         if if_empty and database_has_data():
             console.print("Databasen har allerede data; demokommunen lages ikke på nytt.")
             return
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console,
-                      disable=options.get("verbosity", 1) == 0) as progress:
-            tasks: dict[str, int] = {}
-
-            def report(step: str, advance: int, total: int | None) -> None:
-                if step not in tasks:
-                    tasks[step] = progress.add_task(step, total=total)
-                progress.advance(tasks[step], advance)
-
+        with progress_bar(console, quiet=options.get("verbosity", 1) == 0) as report:
             try:
                 result = generate(size=size, seed=seed, as_of=as_of, reset=reset,
                                   progress=report)
