@@ -1,5 +1,6 @@
 """Benchmark runner. The benchmark suite (city-size data, load test, budgets) is built in
-its own issue; until then this prints what is measured so far: the medium demo build."""
+its own issue; until then this prints what is measured so far: the medium demo build, the
+caseworker's queue, the visit import and the financing budgets (bench/financing_bench.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def main() -> int:
         rows = [("demo_medium_build", f"{result.persons} persons, one run", seconds, "s")]
         rows += casework_benchmarks()
         rows += delivery_benchmarks(Path(tmp))
+        from financing_bench import financing_benchmarks, spreadsheet_benchmark
+
+        rows += financing_benchmarks()  # on the city delivery_benchmarks built
+        rows += spreadsheet_benchmark(Path(tmp))
     print(f"{'benchmark':<28}{'measured':<40}{'value':>12}")
     for name, what, value, unit in rows:
         print(f"{name:<28}{what:<40}{value:>10.2f} {unit}")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tildel.casework",
     "tildel.provision",
     "tildel.delivery",
+    "tildel.financing",
     "tildel.pathways",
     "tildel.quality",
     "tildel.demo",

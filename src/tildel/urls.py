@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("tildel.delivery.urls")),
     path("", include("tildel.pathways.urls")),
     path("", include("tildel.quality.urls")),
+    path("", include("tildel.financing.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

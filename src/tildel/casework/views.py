@@ -39,6 +39,7 @@ from .models import (
     OfficeSettings,
     Order,
     ServiceLine,
+    ServicePause,
     Task,
     WorkQueue,
 )
@@ -798,7 +799,7 @@ def order_detail(request, pk: int):
     access_log.record(request.user, order.decision.person, "Bestilling: tjenester og mål")
     from tildel.catalogue.models import TimeNorm
     from tildel.pathways.forms import DeclineReferralForm
-    from tildel.provision.forms import AdjustmentForm, ChangeRequestForm
+    from tildel.provision.forms import AdjustmentForm, ChangeRequestForm, PauseForm
     from tildel.provision.services import provision_model
 
     lines = list(order.lines.select_related("service_version"))
@@ -814,6 +815,9 @@ def order_detail(request, pk: int):
                                                         "made_by"),
         "change_requests": order.change_requests.select_related("requested_by"),
         "adjust_form": AdjustmentForm(lines=lines),
+        "pause_form": PauseForm(lines=lines),
+        "pauses": ServicePause.objects.filter(line__in=lines).select_related(
+            "line__service_version"),
         "change_form": ChangeRequestForm(lines=lines,
                                          initial={"since": timezone.localdate()})})
 

@@ -24,6 +24,7 @@ from tildel.accounts.models import AccessLogEntry, Role, User
 from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import ServiceVersion
 from tildel.demo.casework import build_casework
+from tildel.demo.financing import build_financing
 from tildel.demo.provision import build_provision, reablement_examples
 from tildel.organisation.models import (
     AllocationOffice,
@@ -110,9 +111,13 @@ def delete_casework() -> None:
     """Everything casework creates, children before parents."""
     from tildel.casework import models as cw
     from tildel.delivery import models as dl
+    from tildel.financing import models as fn
     from tildel.pathways import models as pw
     from tildel.provision import models as pv
 
+    for model in (fn.BudgetUnit, fn.Budget, fn.AccountEntry, cw.ServicePause,
+                  cw.ServicePause.history.model):
+        model.objects.all().delete()
     for model in (dl.Visit, dl.VisitImportError, dl.VisitImport):
         model.objects.all().delete()
     for model in (pw.TeamMember, pw.CourseGoal, pw.Course, pw.PathwayService, pw.Pathway,
@@ -446,6 +451,8 @@ class Generator:
         from tildel.delivery.demo import generate_visits
 
         generate_visits(self.as_of, self.seed, progress=self.progress)
+        with transaction.atomic():
+            build_financing(municipality, self.as_of, self.seed, self.progress)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

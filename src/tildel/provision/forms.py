@@ -1,4 +1,4 @@
-"""Provider forms: adjustment within the frame and change request."""
+"""Provider forms: adjustment within the frame, change request, temporary stop."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from tildel.casework.forms import DATE, REQUIRED
+from tildel.casework.models import ServicePause
 from tildel.web.accessible_forms import AccessibleErrorsMixin
 
 from .models import ChangeRequest
@@ -64,3 +65,23 @@ class ChangeRequestForm(LineChoiceMixin, AccessibleErrorsMixin, forms.Form):
 class AnswerForm(AccessibleErrorsMixin, forms.Form):
     answer = forms.CharField(label="Svar / begrunnelse", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PauseForm(LineChoiceMixin, AccessibleErrorsMixin, forms.Form):
+    """Midlertidig stans: e.g. the user is in hospital (report 000 footnote 33)."""
+
+    service_line = forms.TypedChoiceField(label="Tjeneste", coerce=int, error_messages=REQUIRED)
+    reason = forms.ChoiceField(label="Årsak", choices=ServicePause.Reason.choices,
+                               error_messages=REQUIRED)
+    start = forms.DateField(label="Fra", widget=DATE, error_messages=REQUIRED)
+    end = forms.DateField(label="Til (tom hvis ukjent)", widget=DATE, required=False)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_lines(lines)
+        self.initial.setdefault("start", timezone.localdate())
+
+
+class PauseEndForm(AccessibleErrorsMixin, forms.Form):
+    end = forms.DateField(label="Tjenesten startet igjen", widget=DATE,
+                          error_messages=REQUIRED)

@@ -9,9 +9,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from tildel.casework.models import Decision, Order, Revision
+from tildel.casework.models import Decision, Order, Revision, ServiceLine, ServicePause
 from tildel.casework.services import CaseworkError
 from tildel.casework.services.journal import log
 from tildel.casework.services.revisions import request_revision
@@ -121,3 +122,48 @@ def reject(request: ChangeRequest, *, reason: str, actor) -> ChangeRequest:
     if case is not None:
         log(case, f"Endringsmeldingen er avslått: {reason}", actor)
     return request
+
+
+@transaction.atomic
+def pause(order: Order, *, service_line: int, reason: str, start: dt.date,
+          end: dt.date | None, actor) -> ServicePause:
+    """Midlertidig stans of one service in the order, within the service's period and not
+    overlapping another stop of it."""
+    line = _line_of(order, service_line)
+    ServiceLine.objects.select_for_update().filter(pk=line.pk).first()
+    problems = {}
+    if end is not None and end < start:
+        problems["end"] = ["Slutten kan ikke være før starten."]
+    if line.start and start < line.start:
+        problems["start"] = [f"Tjenesten startet {line.start:%d.%m.%Y}."]
+    if line.end and start > line.end:
+        problems["start"] = [f"Tjenesten ble avsluttet {line.end:%d.%m.%Y}."]
+    overlapping = line.pauses.filter(Q(end__isnull=True) | Q(end__gte=start))
+    if end is not None:
+        overlapping = overlapping.filter(start__lte=end)
+    if not problems and overlapping.exists():
+        problems["start"] = ["Tjenesten er allerede stanset i denne perioden."]
+    if problems:
+        raise CaseworkError(problems)
+    stop = ServicePause.objects.create(line=line, reason=reason, start=start, end=end,
+                                       registered_by=actor)
+    if order.decision.case_id:
+        log(order.decision.case, f"Midlertidig stans av {line.service_version.name} fra "
+                                 f"{start:%d.%m.%Y} ({stop.get_reason_display().lower()}).",
+            actor)
+    return stop
+
+
+@transaction.atomic
+def end_pause(order: Order, pause_id: int, *, end: dt.date, actor) -> ServicePause:
+    stop = (ServicePause.objects.select_for_update()
+            .filter(pk=pause_id, line__in=order.lines.all()).first())
+    if stop is None:
+        raise CaseworkError("Fant ikke stansen i denne bestillingen.")
+    if stop.end is not None:
+        raise CaseworkError("Stansen er allerede avsluttet.")
+    if end < stop.start:
+        raise CaseworkError({"end": ["Slutten kan ikke være før starten."]})
+    stop.end = end
+    stop.save(update_fields=["end"])
+    return stop

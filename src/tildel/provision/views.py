@@ -59,6 +59,27 @@ def order_change_request(request, pk: int):
     return redirect("order-detail", pk=order.pk)
 
 
+@require_POST
+@role_required(*PROVIDER)
+def order_pause(request, pk: int):
+    order = provider_order(request, pk, "Bestilling: midlertidig stans")
+    form = forms.PauseForm(request.POST, lines=order.lines.select_related("service_version"))
+    attempt(request, lambda: services.pause(order, actor=request.user, **cleaned(form)),
+            "Den midlertidige stansen er registrert.")
+    return redirect("order-detail", pk=order.pk)
+
+
+@require_POST
+@role_required(*PROVIDER)
+def order_pause_end(request, pk: int, pause: int):
+    order = provider_order(request, pk, "Bestilling: avslutt midlertidig stans")
+    form = forms.PauseEndForm(request.POST)
+    attempt(request, lambda: services.end_pause(order, pause, actor=request.user,
+                                                **cleaned(form)),
+            "Stansen er avsluttet.")
+    return redirect("order-detail", pk=order.pk)
+
+
 def _requests_for_office(user):
     """The office's decisions for persons in its districts, with or without a case; not
     those on cases the user has declared a conflict of interest in."""

@@ -35,6 +35,12 @@ def navigation(request):
             items.append(("Varsler", reverse("quality-alerts")))
     if user.is_office_role or user.is_provider_role:
         items.append(("Levert tid", reverse("delivery-home")))
+    if user.role in (Role.MANAGEMENT, Role.ANALYST):
+        items.append(("Finansiering", reverse("financing-simulator")))
+        items.append(("Budsjetter", reverse("financing-budgets")))
+        items.append(("Budsjett og regnskap", reverse("financing-accounts")))
+    if user.role == Role.PROVIDER_LEADER:
+        items.append(("Budsjett og regnskap", reverse("financing-accounts")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Tilgangslogg", reverse("access-log")))
         items.append(("Administrasjon", reverse("admin:index")))

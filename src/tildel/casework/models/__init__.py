@@ -14,7 +14,7 @@ from .cases import (
     Task,
 )
 from .complaints import Complaint
-from .decisions import Decision, ForumMeeting, ServiceLine, ServiceLineQuerySet
+from .decisions import Decision, ForumMeeting, ServiceLine, ServiceLineQuerySet, ServicePause
 from .letters import Dispatch, Letter, LetterKind, LetterTemplate
 from .orders import Order
 from .revisions import Revision
@@ -25,5 +25,5 @@ __all__ = [
     "Complaint", "ConflictOfInterest", "Decision", "Dispatch", "Enquiry", "ForumMeeting",
     "FunctionalScore", "ImmediateMeasure", "InformationRequest", "Letter", "LetterKind",
     "LetterTemplate", "OfficeSettings", "Order", "Revision", "RoutingRule", "SenderRole",
-    "ServiceLine", "ServiceLineQuerySet", "Task", "UserGroup", "WorkQueue",
+    "ServiceLine", "ServiceLineQuerySet", "ServicePause", "Task", "UserGroup", "WorkQueue",
 ]

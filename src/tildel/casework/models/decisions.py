@@ -194,3 +194,43 @@ class ServiceLine(models.Model):
             return "–"
         unit = {"hours_week": "t/uke", "hours_month": "t/mnd", "days": "døgn"}[self.extent_unit]
         return f"{self.extent.normalize():f} {unit}".replace(".", ",")
+
+
+class ServicePause(models.Model):
+    """Midlertidig stans: a service stopped for a while, e.g. during a hospital stay.
+
+    The reason matters for financing: during a hospital or short-term stay a focus user's
+    hours above level 4 are not financed; a pause stops all focus financing (report 000
+    footnote 33, L2071-2075). The national register reports both as a temporary stop.
+    """
+
+    class Reason(models.TextChoices):
+        HOSPITAL = "hospital", "Sykehusopphold"
+        SHORT_STAY = "short_stay", "Korttidsopphold"
+        PAUSED = "paused", "Stans etter ønske eller fravær"
+
+    STAYS = (Reason.HOSPITAL, Reason.SHORT_STAY)
+
+    line = models.ForeignKey(ServiceLine, on_delete=models.CASCADE, related_name="pauses",
+                             verbose_name="tjeneste")
+    reason = models.CharField("årsak", max_length=16, choices=Reason.choices)
+    start = models.DateField("fra")
+    end = models.DateField("til", null=True, blank=True)
+    registered_at = models.DateTimeField("registrert", auto_now_add=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="+",
+                                      verbose_name="registrert av")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "midlertidig stans"
+        verbose_name_plural = "midlertidige stans"
+        ordering = ["line", "-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                                   name="service_pause_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} fra {self.start:%d.%m.%Y}"

@@ -55,7 +55,8 @@ def classify(hours_per_month: Decimal | float, bands: LevelBands = DEFAULT_BANDS
     Under 20 h is base financing; exactly 20 h is level 1; up to and including 100 h is
     level 4 at most; over 100 h is focus (report 000 L2027-2041: "over 100 timer").
     """
-    hours = Decimal(str(hours_per_month))
+    hours = (hours_per_month if isinstance(hours_per_month, Decimal)
+             else Decimal(str(hours_per_month)))
     if hours < 0:
         raise ValueError("hours cannot be negative")
     if hours > bands.edges[-1]:
@@ -64,3 +65,35 @@ def classify(hours_per_month: Decimal | float, bands: LevelBands = DEFAULT_BANDS
         if hours >= bands.edges[level_number - 1]:
             return LEVELS_IN_ORDER[level_number]
     return Level.BASE
+
+
+def bands_from_ranges(ranges: list[tuple[Decimal, Decimal]]) -> LevelBands:
+    """Bands given as [from, to) ranges for levels 1–4, checked for gaps and overlaps.
+
+    The last range's upper edge is the focus threshold. Raises :class:`BandError`
+    naming the band that overlaps or leaves a gap.
+    """
+    if len(ranges) != 4:
+        raise BandError(None, f"Nivåmodellen har fire nivåbånd (nivå 1–4), fikk {len(ranges)}.")
+    for index, (low, high) in enumerate(ranges):
+        if low >= high:
+            raise BandError(index, f"Nivå {index + 1}: nedre grense ({low}) må være lavere "
+                                   f"enn øvre ({high}).")
+        if index:
+            previous_high = ranges[index - 1][1]
+            if low < previous_high:
+                raise BandError(index, f"Nivå {index + 1} ({low}–{high}) overlapper nivå "
+                                       f"{index} (opp til {previous_high}).")
+            if low > previous_high:
+                raise BandError(index, f"Det er et hull mellom nivå {index} (opp til "
+                                       f"{previous_high}) og nivå {index + 1} (fra {low}).")
+    edges = tuple(Decimal(low) for low, _ in ranges) + (Decimal(ranges[-1][1]),)
+    return LevelBands(edges=edges)
+
+
+class BandError(ValueError):
+    """A level band that overlaps its neighbour, leaves a gap or is empty."""
+
+    def __init__(self, index: int | None, message: str):
+        super().__init__(message)
+        self.index = index

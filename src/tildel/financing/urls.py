@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("finansiering/", views.simulator_page, name="financing-simulator"),
+    path("finansiering/simulering.xlsx", views.simulator_excel, name="financing-excel"),
+    path("finansiering/budsjetter/", views.budget_list, name="financing-budgets"),
+    path("finansiering/budsjetter/<int:pk>/", views.budget_detail, name="financing-budget"),
+    path("finansiering/regnskap/", views.accounts_page, name="financing-accounts"),
+]
