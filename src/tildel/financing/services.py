@@ -12,7 +12,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Sum
+from django.db.models import F, FloatField, Func, Max, Sum
+from django.utils import timezone
 
 from tildel.delivery.models import Visit
 from tildel.financing import data
@@ -75,15 +76,34 @@ def _frame_key(rows, year: int, key: str) -> dict[str, Decimal]:
     return dict(values)
 
 
+class VisitMinutes(Func):
+    """Minutes from ``start`` to ``end``, summed in the database: Django's own duration
+    arithmetic on SQLite calls Python once per row (2 s for 390,000 visits)."""
+
+    output_field = FloatField()
+
+    def __init__(self):
+        super().__init__(F("end"), F("start"))
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, arg_joiner=" - ",
+                              template="EXTRACT(EPOCH FROM (%(expressions)s)) / 60", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, arg_joiner=") - julianday(",
+                              template="(julianday(%(expressions)s)) * 1440", **extra)
+
+
 def delivered_time(municipality, year: int) -> list[Delivery]:
     """Documented delivered minutes per unit in ``year``: what ABI paid for (L1826-1834)."""
-    duration = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+    tz = timezone.get_current_timezone()
+    first = dt.datetime(year, 1, 1, tzinfo=tz)
     totals = (Visit.objects.filter(provider_unit__municipality=municipality,
-                                   start__year=year)
-              .values("provider_unit__name").annotate(time=Sum(duration), visits=Count("id")))
-    return [Delivery(row["provider_unit__name"], DELIVERED_TIME,
-                     int(row["time"].total_seconds() // 60), Decimal(1))
-            for row in totals if row["time"]]
+                                   start__gte=first, start__lt=first.replace(year=year + 1))
+              .values("provider_unit__name").annotate(minutes=Sum(VisitMinutes())))
+    return [Delivery(row["provider_unit__name"], DELIVERED_TIME, round(row["minutes"]),
+                     Decimal(1))
+            for row in totals if row["minutes"]]
 
 
 def latest(municipality, model: str, year: int) -> Budget | None:
