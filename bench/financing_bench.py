@@ -37,8 +37,10 @@ def financing_benchmarks() -> list[tuple[str, str, float, str]]:
         roll = rng.random()
         hours = (Decimal(rng.randint(1, 19)) if roll < 0.88 else
                  Decimal(rng.randint(20, 99)) if roll < 0.995 else Decimal(rng.randint(101, 200)))
-        start = start_of_history + dt.timedelta(days=rng.randrange(365 * 4))
-        end = start + dt.timedelta(days=rng.randrange(30, 900)) if rng.random() < 0.2 else None
+        # Started before the year (most users are long-term), one in ten ends in it.
+        start = start_of_history + dt.timedelta(days=rng.randrange(365 * 3))
+        end = (dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(360))
+               if rng.random() < 0.1 else None)
         unit = units[i % len(units)]
         lines.append(ServiceLine(decision=decision, service_version=nursing, provider_unit=unit,
                                  extent=hours, extent_unit=nursing.extent_unit, start=start,

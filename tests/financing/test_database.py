@@ -32,11 +32,11 @@ def test_decided_hours_per_month_are_prorated_and_weekly_hours_times_four(city):
     practical = w.grant(late.decision.person, w.east_unit, code="praktisk-bistand",
                         hours=D(2), start=LONG_AGO)
     assert practical.extent_unit == "hours_week"
-    rows = {(r.person, r.month): r.hours for r in data.user_months(w.municipality, YEAR)}
+    hours = {u.person: u.hours for u in data.user_years(w.municipality, YEAR)}
     person = str(late.decision.person_id)
-    assert rows[(person, dt.date(YEAR, 2, 1))] == 8  # 2 h/week × 4 (IPLOS)
-    assert rows[(person, dt.date(YEAR, 3, 1))] == 8 + D(31) * 15 / 31  # from the 17th
-    assert rows[(person, dt.date(YEAR, 4, 1))] == 8 + 31
+    assert hours[person][1] == 8  # February: 2 h/week × 4 (IPLOS)
+    assert hours[person][2] == 8 + D(31) * 15 / 31  # March: from the 17th
+    assert hours[person][3] == 8 + 31
 
 
 def test_stays_and_pauses_set_the_month_flags_when_they_cover_half_of_it(city):
@@ -47,11 +47,11 @@ def test_stays_and_pauses_set_the_month_flags_when_they_cover_half_of_it(city):
                                 start=dt.date(YEAR, 3, 1), end=dt.date(YEAR, 3, 10))
     ServicePause.objects.create(line=w.focus, reason=ServicePause.Reason.PAUSED,
                                 start=dt.date(YEAR, 4, 1), end=dt.date(YEAR, 4, 30))
-    rows = {r.month.month: r for r in data.user_months(w.municipality, YEAR)
-            if r.person == str(w.focus.decision.person_id)}
-    assert rows[2].in_stay and not rows[2].paused
-    assert not rows[3].paused  # ten days is less than half of March
-    assert rows[4].paused
+    user = next(u for u in data.user_years(w.municipality, YEAR)
+                if u.person == str(w.focus.decision.person_id))
+    assert user.in_stay == {1}  # February (index 1)
+    assert 2 not in user.paused  # ten days is less than half of March
+    assert user.paused == {3}  # April
     budget = services.compute(w.municipality, "levels", YEAR)
     west = budget.units[w.west_unit.name]
     # Focus all year; February's stay zeroes the excess, April's pause stops all focus
@@ -99,3 +99,12 @@ def test_abi_from_documented_visit_time(city):
 def test_unknown_year_without_decisions_gives_an_empty_budget_not_an_error(city):
     budget = services.compute(city.municipality, "levels", 1999)
     assert budget.units == {}
+
+
+def test_fixed_price_per_service_from_the_decisions(city):
+    """Report 004: some municipalities pay a price per service hour."""
+    w = city
+    budget = services.compute(w.municipality, "price", YEAR, price=D(500))
+    east = budget.units[w.east_unit.name]
+    assert east.total == (12 + 20) * 12 * 500  # hours per month × 12 months × price
+    assert "(hjemmesykepleie): 384 t × 500 kr = 192 000,00 kr" in east.lines[0]

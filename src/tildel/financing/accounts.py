@@ -183,10 +183,12 @@ def budget_against_accounts(municipality, year: int, unit: ProviderUnit | None =
         booked[(unit_id, month)] += amount
     users: dict[tuple[str, dt.date], int] = defaultdict(int)
     hours: dict[tuple[str, dt.date], Decimal] = defaultdict(Decimal)
-    for row in data.user_months(municipality, year):
-        if row.hours > 0:
-            users[(row.unit, row.month)] += 1
-            hours[(row.unit, row.month)] += row.hours
+    months = months_of(year)
+    for user in data.user_years(municipality, year):
+        for index, value in enumerate(user.hours):
+            if value > 0:
+                users[(user.unit, months[index])] += 1
+                hours[(user.unit, months[index])] += value
     tables = []
     for provider_unit in units:
         annual = budgets.get(provider_unit.pk)

@@ -42,7 +42,7 @@ def compute(municipality, model: str, year: int, tertial: int = 1,
     """The budget per unit under ``model`` for ``year`` from the decisions in Tildel."""
     if model == FinancingModel.LEVELS:
         if rows is None:
-            rows = data.user_months(municipality, year)
+            rows = data.user_years(municipality, year)
         with data.gc_paused():
             return level_budget(rows, year, tertial, params)
     if model == FinancingModel.ABI:
@@ -52,27 +52,26 @@ def compute(municipality, model: str, year: int, tertial: int = 1,
         return budget
     if model == FinancingModel.PRICE:
         services = data.service_months(municipality, year)
-        prices = defaultdict(lambda: price or params.rate)
+        prices = dict.fromkeys({row.service for row in services}, price or params.rate)
         return price_budget(services, prices, year)
     if model == FinancingModel.FRAME:
         if rows is None:
-            rows = data.user_months(municipality, year)
+            rows = data.user_years(municipality, year)
         if frame_key not in FRAME_KEYS:
             raise ParameterError("key", "fordelingsnøkkelen må være brukere eller vedtakstimer")
         if frame_total is None:
             frame_total = level_budget(rows, year, 1, params).total
-        return frame_budget(year, total=frame_total, key=_frame_key(rows, year, frame_key),
+        return frame_budget(year, total=frame_total, key=_frame_key(rows, frame_key),
                             key_name=FRAME_KEYS[frame_key])
     raise ParameterError("model", f"ukjent modell «{model}»")
 
 
-def _frame_key(rows, year: int, key: str) -> dict[str, Decimal]:
-    """Users or decided hours per unit in January of ``year``."""
-    january = dt.date(year, 1, 1)
+def _frame_key(years, key: str) -> dict[str, Decimal]:
+    """Users or decided hours per unit in January."""
     values: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        if row.month == january and row.hours > 0:
-            values[row.unit] += 1 if key == "users" else row.hours
+    for user in years:
+        if user.hours[0] > 0:
+            values[user.unit] += 1 if key == "users" else user.hours[0]
     return dict(values)
 
 
@@ -132,7 +131,7 @@ def run_budget(municipality, model: str, year: int, tertial: int | None = None,
     previous = latest(municipality, model, year)
     review = None
     if model == FinancingModel.LEVELS and tertial and tertial > 1 and previous is not None:
-        rows = data.user_months(municipality, year)
+        rows = data.user_years(municipality, year)
         review = level_review(as_rules_budget(previous), rows, tertial, params)
         budget = review.budget
     else:
@@ -153,8 +152,7 @@ def store(municipality, budget: RulesBudget, actor=None, previous: Budget | None
     stored = Budget.objects.create(
         municipality=municipality, model=budget.model, year=budget.year,
         tertial=budget.tertial, version=version, parameters=budget.parameters,
-        lines=(review.lines if review else []) + [
-            line for line in budget.lines if not review or line not in review.lines],
+        lines=budget.lines,
         held_back={k: str(v) for k, v in budget.held_back.items()}, total=budget.total,
         created_by=actor)
     before = ({u.provider_unit_id: u.total for u in previous.units.all()}

@@ -7,7 +7,6 @@ worth, and what closing users after a pathway costs next year (report 000 L2248-
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -87,7 +86,7 @@ def current_budget(municipality, year: int, rows) -> Column:
 def simulate(municipality, year: int, model: str, params: LevelParameters = DEFAULT_PARAMETERS,
              *, compare: str = "", price: Decimal | None = None, frame_key: str = "users",
              frame_total: Decimal | None = None) -> Simulation:
-    rows = data.user_months(municipality, year)
+    rows = data.user_years(municipality, year)
     options = {"price": price, "frame_key": frame_key, "frame_total": frame_total}
     columns = [current_budget(municipality, year, rows),
                Column(f"Simulert: {FinancingModel(model).label}",
@@ -104,9 +103,8 @@ def simulate(municipality, year: int, model: str, params: LevelParameters = DEFA
     simulation = Simulation(year, columns, table)
     levels = next((c.budget for c in columns[1:] if c.budget.model == FinancingModel.LEVELS),
                   columns[0].budget)
-    january = dt.date(year, 1, 1)
-    simulation.near = near_edges(((r.unit, r.hours) for r in rows
-                                  if r.month == january and r.hours > 0), params)
+    simulation.near = near_edges(((user.unit, user.hours[0]) for user in rows
+                                  if user.hours[0] > 0), params)
     simulation.effects = edge_effects(params)
     categories = {name: unit.persons for name, unit in levels.units.items()}
     closed = _by_unit(categories, _closed(municipality, year))

@@ -8,6 +8,7 @@ how each amount was reached, so a unit leader can check the arithmetic by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -53,6 +54,44 @@ class UserMonth(NamedTuple):
     hours: Decimal
     in_stay: bool = False
     paused: bool = False
+
+
+class UserYear(NamedTuple):
+    """One user's decided hours in one unit for the twelve months of a year (index 0 is
+    January), and the month indexes with a stay or a pause: the compact form of twelve
+    ``UserMonth`` rows."""
+
+    unit: str
+    person: str
+    hours: tuple[Decimal, ...]
+    in_stay: frozenset[int] = frozenset()
+    paused: frozenset[int] = frozenset()
+
+
+NO_MONTHS: frozenset[int] = frozenset()
+ZERO = Decimal(0)
+
+
+def user_years(rows: Iterable[UserMonth], year: int) -> list[UserYear]:
+    """Group month rows of ``year`` by unit and user (a missing month has no hours)."""
+    hours: dict[tuple[str, str], list[Decimal]] = {}
+    stays: dict[tuple[str, str], set[int]] = {}
+    pauses: dict[tuple[str, str], set[int]] = {}
+    for unit, person, month, value, in_stay, paused in rows:
+        if month.year != year:
+            continue
+        key = (unit, person)
+        months = hours.get(key)
+        if months is None:
+            months = hours[key] = [ZERO] * 12
+        months[month.month - 1] = value
+        if in_stay:
+            stays.setdefault(key, set()).add(month.month - 1)
+        if paused:
+            pauses.setdefault(key, set()).add(month.month - 1)
+    return [UserYear(unit, person, tuple(months), frozenset(stays.get((unit, person), ())),
+                     frozenset(pauses.get((unit, person), ())))
+            for (unit, person), months in hours.items()]
 
 
 @dataclass

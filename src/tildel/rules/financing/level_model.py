@@ -36,11 +36,11 @@ from tildel.rules.financing.budget import (
     ParameterError,
     UnitBudget,
     UserMonth,
+    UserYear,
     kr,
     money,
-    months_of,
     number,
-    tertial_of,
+    user_years,
     users_text,
 )
 from tildel.rules.financing.levels import (
@@ -129,54 +129,54 @@ def average_financed_hours(percent: dict[Level, float],
                Decimal(0)) / 100
 
 
-def level_budget(rows: Iterable[UserMonth], year: int, tertial: int = 1,
+def level_budget(rows: Iterable[UserMonth] | Iterable[UserYear], year: int, tertial: int = 1,
                  params: LevelParameters = DEFAULT_PARAMETERS, *,
                  redistribute: bool = True, hold_buffer: bool = True) -> Budget:
     """The budget per unit for ``year``, classified at the first month of ``tertial``.
 
     Focus financing is allocated per tertial over the whole year from the decided hours of
-    each month (future months as currently decided). ``rows`` holds one row per unit,
-    person and month.
+    each month (future months as currently decided). ``rows`` holds one ``UserMonth`` per
+    unit, person and month, or one ``UserYear`` per unit and person.
     """
     if tertial not in TERTIAL_MONTHS:
         raise ParameterError("tertial", "tertial må være 1, 2 eller 3")
-    point = dt.date(year, TERTIAL_MONTHS[tertial][0], 1)
-    window = months_of(year)
+    years = as_years(rows, year)
+    point = TERTIAL_MONTHS[tertial][0] - 1
     focus_edge = params.bands.edges[-1]
-    rows = rows if isinstance(rows, list) else list(rows)
-    categories: dict[tuple[str, str], tuple[Level, Decimal]] = {}
-    focus_keys = set()
-    for unit, person, month, hours, _stay, _paused in rows:  # unpacked: 700,000 rows
-        if hours > focus_edge and month.year == year:
-            focus_keys.add((unit, person))
-        if month == point and hours > 0:
-            categories[(unit, person)] = (classify(hours, params.bands), hours)
-    focus_rows: dict[tuple[str, str], dict[dt.date, UserMonth]] = defaultdict(dict)
-    if focus_keys:
-        for row in rows:
-            key = (row[0], row[1])
-            if key in focus_keys and row.month.year == year:
-                focus_rows[key][row.month] = row
-
+    categories: dict[tuple[str, str], Level] = {}
+    focus_users = []
+    for user in years:
+        hours = user.hours[point]
+        if hours > 0:
+            categories[(user.unit, user.person)] = classify(hours, params.bands)
+        if max(user.hours) > focus_edge:
+            focus_users.append(user)
     budget = Budget(model="levels", year=year, tertial=tertial, units={},
                     parameters=params.as_dict())
-    _user_part(budget, categories, params, point)
-    _focus_part(budget, categories, focus_rows, window, params)
+    _user_part(budget, categories, params, dt.date(year, point + 1, 1))
+    _focus_part(budget, categories, focus_users, year, params)
     _general_part(budget, params)
     if hold_buffer:
         _buffer(budget, params)
     if redistribute and params.frame is not None:
         available = params.frame - budget.held_back["Buffer"]
         if budget.total > available:
-            return _redistributed(rows, year, tertial, params, budget.total - available,
-                                  sum(1 for level, _ in categories.values()
+            return _redistributed(years, year, tertial, params, budget.total - available,
+                                  sum(1 for level in categories.values()
                                       if level is Level.BASE))
     return budget
 
 
+def as_years(rows, year: int) -> list[UserYear]:
+    rows = rows if isinstance(rows, list) else list(rows)
+    if rows and isinstance(rows[0], UserYear):
+        return rows
+    return user_years(rows, year)
+
+
 def _user_part(budget: Budget, categories, params: LevelParameters, point: dt.date) -> None:
     counts: dict[str, Counter] = defaultdict(Counter)
-    for (unit, person), (level, _hours) in categories.items():
+    for (unit, person), level in categories.items():
         counts[unit][level] += 1
         budget.unit(unit).persons[person] = level.value
     budget.lines.append(f"Brukerne er klassifisert etter vedtakstimer i {point:%m.%Y} "
@@ -197,35 +197,37 @@ def _user_part(budget: Budget, categories, params: LevelParameters, point: dt.da
                    f"{number(params.rate)} kr × 12 = {kr(amount)}{carried}")
 
 
-def _focus_part(budget: Budget, categories, focus_rows, window, params: LevelParameters) -> None:
+def _focus_part(budget: Budget, categories, focus_users: list[UserYear], year: int,
+                params: LevelParameters) -> None:
     level4 = params.financed_hours[3]
     focus_edge = params.bands.edges[-1]
-    for (unit, person), months in sorted(focus_rows.items()):
-        ub = budget.unit(unit)
-        category = categories.get((unit, person), (None, None))[0]
-        first = min(m for m, row in months.items() if row.hours > focus_edge)
+    for user in sorted(focus_users, key=lambda u: (u.unit, u.person)):
+        ub = budget.unit(user.unit)
+        category = categories.get((user.unit, user.person))
+        first = next(i for i, hours in enumerate(user.hours) if hours > focus_edge)
         top_up = withdrawn = Decimal(0)
         excess = dict.fromkeys(TERTIAL_MONTHS, Decimal(0))
         stays = stops = 0
         focus_in = set()  # tertials where the user has been over the edge so far
-        for month in window:
-            row = months.get(month)
-            if row is not None and row.hours > focus_edge:
-                focus_in.add(tertial_of(month))
-            if tertial_of(month) not in focus_in:
+        for index, hours in enumerate(user.hours):
+            tertial = index // 4 + 1
+            if hours > focus_edge:
+                focus_in.add(tertial)
+            if tertial not in focus_in:
                 continue  # focus from the first month above the edge, for that tertial
-            if row is None or row.paused or row.hours <= 0:
+            if index in user.paused or hours <= 0:
                 stops += 1
                 if category is Level.FOCUS:
                     withdrawn += params.monthly(Level.FOCUS)
                 continue
             if category is not Level.FOCUS:
                 top_up += params.monthly(Level.FOCUS) - params.monthly(category)
-            if row.in_stay:
+            if index in user.in_stay:
                 stays += 1
-            elif row.hours > level4:
-                excess[tertial_of(month)] += (row.hours - level4) * params.rate
-        label = f"Fokusbruker {person} (over {number(focus_edge)} t fra {first:%m.%Y})"
+            elif hours > level4:
+                excess[tertial] += (hours - level4) * params.rate
+        label = (f"Fokusbruker {user.person} (over {number(focus_edge)} t fra "
+                 f"{first + 1:02d}.{year})")
         if top_up > 0:
             ub.add(USER_PART, top_up, f"{label}: løftet til nivå 4-beløpet for fokusmånedene "
                                       f"= {kr(top_up)}")
@@ -306,11 +308,11 @@ class Review:
     lines: list[str]
 
 
-def level_review(previous: Budget, rows: Iterable[UserMonth], tertial: int,
-                 params: LevelParameters = DEFAULT_PARAMETERS) -> Review:
+def level_review(previous: Budget, rows: Iterable[UserMonth] | Iterable[UserYear],
+                 tertial: int, params: LevelParameters = DEFAULT_PARAMETERS) -> Review:
     """Review ``previous`` at the start of ``tertial`` (report 000 L1959-1963, L2133-2165)."""
-    rows = list(rows)
     year = previous.year
+    rows = as_years(rows, year)
     buffer = previous.held_back.get("Buffer", Decimal(0))
     recomputed = level_budget(rows, year, tertial, params, redistribute=False,
                               hold_buffer=False)
