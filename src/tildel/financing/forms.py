@@ -50,6 +50,15 @@ class SimulatorForm(forms.Form):
                                   required=False)
     price = _number("ABI og pris per tjeneste: kr per time", D.rate, min_value=Decimal("0.01"))
 
+    @classmethod
+    def with_defaults(cls, data) -> dict:
+        """The submitted values, and the defaults (Norwegian decimals) for the rest, so
+        every number the result used is on screen."""
+        values = {name: str(field.initial).replace(".", ",")
+                  for name, field in cls.base_fields.items() if field.initial is not None}
+        values.update({key: data[key] for key in data if data[key] != ""})
+        return values
+
     def value(self, name):
         value = self.cleaned_data.get(name)
         return self.fields[name].initial if value in (None, "") else value

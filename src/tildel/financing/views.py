@@ -37,9 +37,7 @@ def _municipality(request) -> Municipality:
 
 
 def _simulation(request):
-    form = SimulatorForm(request.GET or None)
-    if not request.GET:
-        form = SimulatorForm({"model": "levels"})
+    form = SimulatorForm(SimulatorForm.with_defaults(request.GET))
     if not form.is_valid():
         return form, None, None
     data = form.cleaned_data
