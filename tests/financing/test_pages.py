@@ -145,6 +145,10 @@ def test_provider_leader_sees_only_the_own_unit(finance, client):
     budget = services.latest(finance.municipality, "levels", YEAR)
     response = client.get(f"/finansiering/budsjetter/{budget.pk}/")
     assert [u.provider_unit for u in response.context["units"]] == [finance.west_unit]
+    book = load_workbook(io.BytesIO(client.get(
+        f"/finansiering/budsjetter/{budget.pk}/budsjett.xlsx").content))
+    names = {row[0] for row in book["Sammenligning"].iter_rows(values_only=True)}
+    assert finance.west_unit.name in names and finance.east_unit.name not in names
     upload = io.BytesIO(b"unit;month;amount;function\n")
     upload.name = "x.csv"
     assert client.post("/finansiering/regnskap/", {"file": upload}).status_code == 403
@@ -181,3 +185,18 @@ def test_budget_and_accounts_pages_cost_the_same_queries_for_more_users(finance,
                           start=LONG_AGO)
     assert counts[0] == counts[1]
     assert max(counts[0]) <= 15
+
+
+def test_budget_and_accounts_as_excel(finance, client):
+    stored, _ = services.run_budget(finance.municipality, "levels", YEAR)
+    AccountEntry.objects.create(provider_unit=finance.east_unit, month=dt.date(YEAR, 1, 1),
+                                kostra_function="254", amount=D(1000))
+    book = load_workbook(io.BytesIO(client.get(
+        f"/finansiering/budsjetter/{stored.pk}/budsjett.xlsx").content))
+    names = {row[0] for row in book["Sammenligning"].iter_rows(values_only=True)}
+    assert {finance.east_unit.name, finance.west_unit.name, "Sum"} <= names
+    sheet = load_workbook(io.BytesIO(client.get(
+        "/finansiering/regnskap.xlsx", {"aar": YEAR}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    january = next(r for r in rows if r[0] == finance.east_unit.name and r[1] == f"{YEAR}-01")
+    assert january[3] == 1000 and january[5] == 4

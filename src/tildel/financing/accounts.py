@@ -175,6 +175,9 @@ def budget_against_accounts(municipality, year: int, unit: ProviderUnit | None =
     entries = AccountEntry.objects.filter(provider_unit__municipality=municipality,
                                           month__year=year)
     units = data.home_based_units(municipality)
+    known = {u.pk for u in units}
+    units += [u for u in ProviderUnit.objects.filter(
+        pk__in=entries.values("provider_unit_id")).order_by("name") if u.pk not in known]
     if unit is not None:
         entries = entries.filter(provider_unit=unit)
         units = [u for u in units if u.pk == unit.pk] or [unit]
@@ -201,3 +204,29 @@ def budget_against_accounts(municipality, year: int, unit: ProviderUnit | None =
                                          round(hours[(provider_unit.name, month)], 1)))
         tables.append(table)
     return AccountsTable(str(stored) if stored else None, tables)
+
+
+def workbook(table: AccountsTable, year: int):
+    """Budget against accounts as one sheet an analyst can paste from."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Budsjett og regnskap {year}"
+    sheet.append(["Enhet", "Måned", "Budsjett", "Regnskap", "Avvik", "Brukere",
+                  "Vedtakstimer"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for unit in table.units:
+        for row in unit.months:
+            sheet.append([unit.unit.name, row.month.strftime("%Y-%m"), float(row.budget),
+                          None if row.accounts is None else float(row.accounts),
+                          None if row.deviation is None else float(row.deviation),
+                          row.users, float(row.hours)])
+    for letter in "CDE":
+        for cell in sheet[letter][1:]:
+            cell.number_format = '# ##0.00" kr"'
+    sheet.column_dimensions["A"].width = 45
+    sheet.freeze_panes = "A2"
+    return book

@@ -4,6 +4,11 @@ So a municipality can try the level model on its own numbers before migrating: o
 user and month with ``unit, person, month (YYYY-MM), decided_hours`` and optional
 ``in_stay`` and ``paused`` (0/1). Every problem is named by file, row and column; nothing is
 computed from a half-valid file unless the user asks to skip bad rows (docs/financing.md).
+
+No Django here: the reader runs before (and without) a database. It is on the path of the
+720,000-row benchmark (bench/financing_bench.py, < 5 s with the budget), so the row loop
+parses each distinct month and hour text once (dict caches) and builds the rows without
+keyword handling; the per-column messages are only worked out for rows that fail.
 """
 
 from __future__ import annotations
@@ -11,13 +16,14 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import gc
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tildel.financing.data import gc_paused
 from tildel.rules.financing.budget import UserMonth
 
 REQUIRED = ("unit", "person", "month", "decided_hours")
@@ -33,8 +39,22 @@ class InputError(ValueError):
 @dataclass
 class ReadResult:
     rows: list[UserMonth]
-    year: int | None  # None when the file spans several years
-    skipped: list[str] = field(default_factory=list)
+    year: int | None  # None when the file spans several years: the caller picks one
+    skipped: list[str] = field(default_factory=list)  # one line per row left out
+
+
+@contextmanager
+def _gc_paused():
+    """Building 700,000 small tuples triggers the cyclic garbage collector again and again;
+    nothing here makes cycles (the same measure as ``financing.data.gc_paused``, which is
+    not imported so that this module stays free of Django models)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
@@ -42,10 +62,25 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"{path.name}: filen er ikke UTF-8-kodet.") from error
+        raise InputError(f"{path.name}: filen er ikke UTF-8-kodet (lagre som «CSV UTF-8»)."
+                         ) from error
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def _cell(value) -> str:
+    """An Excel cell as the text a CSV would hold: a date cell is its month, a whole
+    number has no ".0", TRUE/FALSE are 1/0."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date):  # datetime too: Excel dates come back as datetime
+        return value.strftime("%Y-%m")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -55,28 +90,27 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a broken file
         raise InputError(f"{path.name}: kan ikke leses som Excel-fil ({error}).") from error
-    sheet = workbook.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield ["" if v is None else (v.strftime("%Y-%m") if isinstance(v, dt.datetime)
-                                     else str(v)) for v in values]
-    workbook.close()
+    try:
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell(value) for value in values]
+    finally:
+        workbook.close()
 
 
-def _month(text: str, cache: dict) -> dt.date | None:
-    found = cache.get(text, False)
-    if found is False:
-        found = None
-        parts = text.split("-")
-        if len(parts) == 2 and len(parts[0]) == 4 and parts[0].isdigit() and parts[1].isdigit():
-            try:
-                found = dt.date(int(parts[0]), int(parts[1]), 1)
-            except ValueError:
-                found = None
-        cache[text] = found
-    return found
+def _month(text: str) -> dt.date | None:
+    """``YYYY-MM`` as the first day of the month, else None."""
+    year, dash, month = text.partition("-")
+    if not (dash and len(year) == 4 and len(month) == 2 and year.isdigit()
+            and month.isdigit()):
+        return None
+    try:
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        return None
 
 
 def _hours(text: str) -> Decimal | None:
+    """Decided hours, "12.5" or "12,5"; None when not a finite number."""
     try:
         value = Decimal(text.replace(",", ".")) if text else None
     except InvalidOperation:
@@ -84,33 +118,30 @@ def _hours(text: str) -> Decimal | None:
     return value if value is not None and value.is_finite() else None
 
 
-def _limit(month: dt.date, limits: dict) -> int:
+def _hours_in(month: dt.date) -> int:
     """Hours a month has: days × 24."""
-    limit = limits.get(month)
-    if limit is None:
-        limit = limits[month] = 24 * calendar.monthrange(month.year, month.month)[1]
-    return limit
+    return 24 * calendar.monthrange(month.year, month.month)[1]
 
 
 def _row_problems(unit, person, month, month_text, hours, hours_text, stay_text,
-                  paused_text, known_units, duplicate_of, limits) -> list[str]:
+                  paused_text, known_units, duplicate_of) -> list[str]:
     """Why a row was refused, one message per column (the slow path, bad rows only)."""
     found = []
     if not unit:
         found.append("kolonne unit: enheten mangler")
     elif known_units is not None and unit not in known_units:
-        found.append(f"kolonne unit: ukjent enhet «{unit}»")
+        found.append(f"kolonne unit: ukjent enhet «{unit}» (ikke i units i konfigurasjonen)")
     if not person:
         found.append("kolonne person: brukeren mangler")
     if month is None:
-        found.append(f"kolonne month: «{month_text}» er ikke en måned (ÅÅÅÅ-MM)")
+        found.append(f"kolonne month: «{month_text}» er ikke en måned (ÅÅÅÅ-MM, f.eks. 2022-01)")
     if hours is None:
         found.append(f"kolonne decided_hours: «{hours_text}» er ikke et tall")
     elif hours < 0:
         found.append(f"kolonne decided_hours: {hours_text} timer er negativt")
-    elif month is not None and hours > _limit(month, limits):
+    elif month is not None and hours > _hours_in(month):
         found.append(f"kolonne decided_hours: {hours_text} timer er mer enn måneden har "
-                     f"({_limit(month, limits)})")
+                     f"({_hours_in(month)})")
     for column, value in (("in_stay", stay_text), ("paused", paused_text)):
         if value not in FLAGS:
             found.append(f"kolonne {column}: «{value}» må være 0 eller 1")
@@ -121,70 +152,92 @@ def _row_problems(unit, person, month, month_text, hours, hours_text, stay_text,
 
 def read_user_months(path: Path, known_units: set[str] | None = None,
                      skip_bad_rows: bool = False) -> ReadResult:
-    """Rows of the file as ``UserMonth``; raises ``InputError`` listing every problem."""
+    """Rows of the file as ``UserMonth``; raises ``InputError`` listing every bad row.
+
+    ``known_units``: when given, any other unit is an error. ``skip_bad_rows``: leave bad
+    rows out and list them in ``ReadResult.skipped`` instead of refusing the file. A file
+    without a single good row is always refused.
+    """
+    path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError(f"{path.name}: filen må være .csv eller .xlsx, ikke "
+                         f"«{suffix or 'uten filtype'}».")
     if not path.is_file():
         raise InputError(f"Fant ikke filen {path}.")
-    if suffix not in (".csv", ".xlsx"):
-        raise InputError(f"{path.name}: filen må være .csv eller .xlsx.")
-    with gc_paused():
-        return _read(path, _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path),
+    with _gc_paused():
+        return _read(path.name, _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path),
                      known_units, skip_bad_rows)
 
 
-def _read(path: Path, source, known_units, skip_bad_rows) -> ReadResult:
-    name = path.name
-    header = next(iter(source), None)
-    if header is None or not any(cell.strip() for cell in header):
-        raise InputError(f"{name}: filen er tom.")
+def _columns(name: str, header: list[str]) -> dict[str, int]:
     columns = [cell.strip().lower() for cell in header]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        raise InputError(f"{name}, rad 1: kolonne {', '.join(twice)} står flere ganger.")
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise InputError(f"{name}, rad 1: mangler kolonne {', '.join(missing)} "
-                         f"(påkrevd: {', '.join(REQUIRED)}).")
-    at = {c: columns.index(c) for c in REQUIRED + OPTIONAL if c in columns}
+        what = "kolonnen" if len(missing) == 1 else "kolonnene"
+        raise InputError(f"{name}, rad 1: mangler {what} {', '.join(missing)} "
+                         f"(påkrevd: {', '.join(REQUIRED)}; valgfrie: {', '.join(OPTIONAL)}).")
+    return {c: columns.index(c) for c in REQUIRED + OPTIONAL if c in columns}
+
+
+def _read(name: str, source: Iterable[list[str]], known_units, skip_bad_rows) -> ReadResult:
+    source = iter(source)
+    header = next(source, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise InputError(f"{name}: filen er tom (første rad må være overskriftene "
+                         f"{', '.join(REQUIRED)}).")
+    at = _columns(name, header)
     unit_at, person_at, month_at, hours_at = (at[c] for c in REQUIRED)
     stay_at, paused_at = at.get("in_stay"), at.get("paused")
     width = max(at.values()) + 1
-    months: dict[str, dt.date | None] = {}
-    limits: dict[dt.date, int] = {}
+    months: dict[str, tuple[dt.date, int] | None] = {}  # text -> (month, hours it has)
     numbers: dict[str, Decimal | None] = {}  # the same few hour values repeat: parse once
     seen: dict[tuple[str, str, dt.date], int] = {}
     rows, problems = [], []
     make = tuple.__new__
     for number, cells in enumerate(source, start=2):
         if len(cells) < width:
-            if not any(c.strip() for c in cells):
-                continue
             cells = cells + [""] * (width - len(cells))
         unit, person = cells[unit_at].strip(), cells[person_at].strip()
+        if not unit and not any(c.strip() for c in cells):
+            continue  # an empty line (or an Excel row that only has formatting)
         month_text, hours_text = cells[month_at].strip(), cells[hours_at].strip()
         stay_text = cells[stay_at].strip() if stay_at is not None else ""
         paused_text = cells[paused_at].strip() if paused_at is not None else ""
-        month = _month(month_text, months)
+        found = months.get(month_text, False)
+        if found is False:
+            month = _month(month_text)
+            found = months[month_text] = None if month is None else (month, _hours_in(month))
         hours = numbers.get(hours_text, False)
         if hours is False:
             hours = numbers[hours_text] = _hours(hours_text)
         in_stay, paused = FLAGS.get(stay_text), FLAGS.get(paused_text)
-        key = (unit, person, month)
-        if (unit and person and month is not None and hours is not None and hours >= 0
-                and in_stay is not None and paused is not None and key not in seen
-                and (known_units is None or unit in known_units)
-                and hours <= _limit(month, limits)):
-            seen[key] = number
-            rows.append(make(UserMonth, (unit, person, month, hours, in_stay, paused)))
-            continue
-        problems.extend(f"{name}, rad {number}, {p}" for p in _row_problems(
-            unit, person, month, month_text, hours, hours_text, stay_text, paused_text,
-            known_units, seen.get(key), limits))
+        if found is not None:
+            month, limit = found
+            key = (unit, person, month)
+            if (unit and person and hours is not None and 0 <= hours <= limit
+                    and in_stay is not None and paused is not None and key not in seen
+                    and (known_units is None or unit in known_units)):
+                seen[key] = number
+                rows.append(make(UserMonth, (unit, person, month, hours, in_stay, paused)))
+                continue
+        month = found[0] if found else None
+        why = _row_problems(unit, person, month, month_text, hours, hours_text, stay_text,
+                            paused_text, known_units, seen.get((unit, person, month)))
+        problems.append(f"{name}, rad {number}, {'; '.join(why)}")
     if problems and not skip_bad_rows:
         shown = "\n".join(problems[:SHOWN_PROBLEMS])
         more = len(problems) - SHOWN_PROBLEMS
-        tail = f"\n… og {more} feil til." if more > 0 else ""
-        raise InputError(f"{len(problems)} feil i {name}; ingenting er beregnet "
+        tail = f"\n… og {more} rader til med feil." if more > 0 else ""
+        rows_text = "1 rad" if len(problems) == 1 else f"{len(problems)} rader"
+        raise InputError(f"{name}: {rows_text} med feil; ingenting er beregnet "
                          f"(bruk --skip-bad-rows for å hoppe over dem):\n{shown}{tail}")
     if not rows:
-        raise InputError(f"{name}: ingen gyldige rader.")
-    years = {month.year for month in {row.month for row in rows}}
-    return ReadResult(rows, years.pop() if len(years) == 1 else None,
-                      problems if skip_bad_rows else [])
+        raise InputError(f"{name}: ingen gyldige rader"
+                         f"{f' ({len(problems)} hoppet over)' if problems else ''}.")
+    years = {month.year for month, _ in filter(None, months.values())
+             } if not problems else {row.month.year for row in rows}
+    return ReadResult(rows, years.pop() if len(years) == 1 else None, problems)

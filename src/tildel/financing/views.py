@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tildel.accounts.models import Role
-from tildel.financing import accounts, export, simulator
+from tildel.financing import accounts, export, services, simulator
 from tildel.financing.forms import AccountsUploadForm, SimulatorForm
 from tildel.financing.models import Budget
 from tildel.organisation.models import Municipality
@@ -69,13 +69,8 @@ def simulator_excel(request):
     form, simulation, _ = _simulation(request)
     if simulation is None:
         return render(request, "financing/simulator.html", {"form": form}, status=400)
-    workbook = export.workbook([(c.label, c.budget) for c in simulation.columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = (f'attachment; filename="budsjettsimulering-'
-                                       f'{simulation.year}.xlsx"')
-    return response
+    return _xlsx(export.workbook([(c.label, c.budget) for c in simulation.columns]),
+                 f"budsjettsimulering-{simulation.year}.xlsx")
 
 
 @role_required(*BUDGET_READERS)
@@ -94,6 +89,33 @@ def budget_detail(request, pk: int):
     if request.user.role == Role.PROVIDER_LEADER:
         units = units.filter(provider_unit=request.user.provider_unit)
     return render(request, "financing/budget_detail.html", {"budget": budget, "units": units})
+
+
+def _xlsx(workbook, name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(*BUDGET_READERS)
+def budget_excel(request, pk: int):
+    budget = get_object_or_404(Budget, pk=pk, municipality=_municipality(request))
+    plain = services.as_rules_budget(budget)
+    if request.user.role == Role.PROVIDER_LEADER:
+        plain.units = {name: unit for name, unit in plain.units.items()
+                       if name == request.user.provider_unit.name}
+    return _xlsx(export.workbook([(str(budget), plain)]),
+                 f"budsjett-{budget.year}-v{budget.version}.xlsx")
+
+
+@role_required(*BUDGET_READERS)
+def accounts_excel(request):
+    unit = request.user.provider_unit if request.user.role == Role.PROVIDER_LEADER else None
+    year = accounts.year_from(request.GET.get("aar"))
+    table = accounts.budget_against_accounts(_municipality(request), year, unit=unit)
+    return _xlsx(accounts.workbook(table, year), f"budsjett-og-regnskap-{year}.xlsx")
 
 
 @role_required(*BUDGET_READERS)
