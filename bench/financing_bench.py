@@ -70,14 +70,18 @@ CSV_BUDGET_SECONDS = 5.0
 
 
 def spreadsheet_benchmark(tmp) -> list[tuple[str, str, float, str]]:
-    """60,000 users × 12 months (720,000 rows) read from CSV and budgeted (budget: < 5 s)."""
+    """60,000 users × 12 months (720,000 rows) over 15 units read from CSV and budgeted for
+    the year, as `tildel budget levels --input` does (issue 5 budget: under 5 s). Hours:
+    88 % under 20 h, 11.5 % on levels 1-4, 0.5 % focus; one user in five has changes in the
+    year; about 1 % of months in a stay and 0.5 % paused. The file is written once."""
     from pathlib import Path
 
-    from tildel.financing.spreadsheet import read_user_months
+    from tildel.financing.spreadsheet import gc_paused, read_user_months
     from tildel.rules.financing.level_model import level_budget
 
     rng = random.Random(720)
     path = Path(tmp) / "vedtakstimer.csv"
+    steps = (-2, -1, -0.5, 0.5, 1, 2)
     with path.open("w", encoding="utf-8") as out:
         out.write("unit,person,month,decided_hours,in_stay,paused\n")
         for person in range(60_000):
@@ -85,13 +89,19 @@ def spreadsheet_benchmark(tmp) -> list[tuple[str, str, float, str]]:
             hours = (rng.randint(1, 19) if roll < 0.88 else
                      rng.randint(20, 99) if roll < 0.995 else rng.randint(101, 200))
             unit = f"Enhet {person % 15 + 1}"
-            out.writelines(f"{unit},P{person},2026-{month:02d},{hours},0,0\n"
-                           for month in range(1, 13))
+            changes = rng.random() < 0.2  # one user in five has a decision changed in the year
+            for month in range(1, 13):
+                if changes and rng.random() < 0.3:
+                    hours = max(0, hours + rng.choice(steps))
+                flags = rng.random()  # about 1 % of months in a stay, 0.5 % paused
+                out.write(f"{unit},P{person},2026-{month:02d},{hours},"
+                          f"{'1,0' if flags < 0.01 else '0,1' if flags < 0.015 else '0,0'}\n")
     timings = []
     for _ in range(3):
         begin = time.perf_counter()
         result = read_user_months(path)
-        level_budget(result.rows, 2026)
+        with gc_paused():  # as `tildel budget levels --input` does
+            level_budget(result.rows, 2026)
         timings.append(time.perf_counter() - begin)
     median = statistics.median(timings)
     met = "met" if median < CSV_BUDGET_SECONDS else "MISSED"

@@ -2,14 +2,16 @@
 
 Keys and defaults (Stavanger 2022, report 000 L2067-2069) are in docs/financing.md and
 docs/examples/model.toml. Bands may be given as ``edges`` (five increasing numbers) or as
-``bands`` ([from, to) pairs for levels 1–4, checked for gaps and overlaps).
+``bands`` ([from, to) pairs for levels 1–4, checked for gaps and overlaps). Every message
+names the file and the parameter; numbers become ``Decimal`` through their text, so 0.26
+stays 0.26.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from tildel.rules.financing.budget import ParameterError
@@ -18,6 +20,7 @@ from tildel.rules.financing.levels import BandError, LevelBands, bands_from_rang
 
 NUMBERS = ("rate", "base_hours", "general_share", "buffer_share", "frame")
 KEYS = set(NUMBERS) | {"financed_hours", "bands", "edges", "units"}
+BANDS_EXAMPLE = "[[20, 40], [40, 60], [60, 80], [80, 100]]"
 
 
 class ConfigError(ValueError):
@@ -26,7 +29,7 @@ class ConfigError(ValueError):
 
 def _read(path: Path) -> dict:
     try:
-        with path.open("rb") as stream:
+        with Path(path).open("rb") as stream:
             return tomllib.load(stream)
     except FileNotFoundError as error:
         raise ConfigError(f"Fant ikke konfigurasjonsfilen {path}.") from error
@@ -35,12 +38,15 @@ def _read(path: Path) -> dict:
 
 
 def _number(path: Path, key: str, value) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ConfigError(f"{path.name}: {key} må være et tall, ikke «{value}».")
-    try:
-        return Decimal(str(value).replace(",", "."))
-    except InvalidOperation as error:
-        raise ConfigError(f"{path.name}: {key} må være et tall, ikke «{value}».") from error
+    """A TOML integer or float as a Decimal; text, true/false, inf and nan are refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        shown = f"«{value}»" if isinstance(value, str) else str(value).lower()
+        raise ConfigError(f"{path.name}: {key} må være et tall (uten anførselstegn), "
+                          f"ikke {shown}.")
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise ConfigError(f"{path.name}: {key} må være et endelig tall, ikke {value}.")
+    return number
 
 
 def _numbers(path: Path, key: str, value, length: int) -> tuple[Decimal, ...]:
@@ -49,46 +55,68 @@ def _numbers(path: Path, key: str, value, length: int) -> tuple[Decimal, ...]:
     return tuple(_number(path, f"{key}[{i}]", v) for i, v in enumerate(value))
 
 
-def load_parameters(path: Path) -> LevelParameters:
-    values = _read(path)
-    unknown = sorted(set(values) - KEYS)
-    if unknown:
-        raise ConfigError(f"{path.name}: ukjent parameter {', '.join(unknown)} "
-                          f"(kjente: {', '.join(sorted(KEYS))}).")
-    changes = {key: _number(path, key, values[key]) for key in NUMBERS if key in values}
-    if "financed_hours" in values:
-        changes["financed_hours"] = _numbers(path, "financed_hours", values["financed_hours"], 4)
-    if "bands" in values and "edges" in values:
-        raise ConfigError(f"{path.name}: bruk enten bands eller edges, ikke begge.")
+def _edges(path: Path, value) -> LevelBands:
+    edges = _numbers(path, "edges", value, 5)
+    for index in range(1, 5):
+        if edges[index] <= edges[index - 1]:
+            raise ConfigError(f"{path.name}: edges: grensene må øke, men {edges[index]} "
+                              f"kommer etter {edges[index - 1]} (edges[{index}]).")
+    return LevelBands(edges=edges)
+
+
+def _bands(path: Path, value) -> LevelBands:
+    if not isinstance(value, list) or not all(isinstance(b, list) and len(b) == 2
+                                              for b in value):
+        raise ConfigError(f"{path.name}: bands må være fire par [fra, til], "
+                          f"f.eks. {BANDS_EXAMPLE}.")
+    ranges = [(_number(path, f"bands[{i}]", low), _number(path, f"bands[{i}]", high))
+              for i, (low, high) in enumerate(value)]
     try:
-        if "edges" in values:
-            changes["bands"] = LevelBands(edges=_numbers(path, "edges", values["edges"], 5))
-        if "bands" in values:
-            bands = values["bands"]
-            if not isinstance(bands, list) or not all(isinstance(b, list) and len(b) == 2
-                                                      for b in bands):
-                raise ConfigError(f"{path.name}: bands må være fire par [fra, til], "
-                                  f"f.eks. [[20, 40], [40, 60], [60, 80], [80, 100]].")
-            changes["bands"] = bands_from_ranges(
-                [(_number(path, f"bands[{i}]", low), _number(path, f"bands[{i}]", high))
-                 for i, (low, high) in enumerate(bands)])
-        return replace(DEFAULT_PARAMETERS, **changes)
+        return bands_from_ranges(ranges)
     except BandError as error:
         where = f"bands[{error.index}]" if error.index is not None else "bands"
         raise ConfigError(f"{path.name}: {where}: {error}") from error
-    except ValueError as error:
-        if isinstance(error, ParameterError):
-            raise ConfigError(f"{path.name}: {error.parameter}: {error.message}.") from error
-        raise ConfigError(f"{path.name}: edges: {error}") from error
+
+
+def _unit_names(path: Path, value) -> set[str]:
+    if not isinstance(value, list) or not all(isinstance(u, str) and u.strip()
+                                              for u in value):
+        raise ConfigError(f"{path.name}: units må være en liste med enhetsnavn, "
+                          f'f.eks. ["Hjemmetjenesten Nord", "Miljøtjenesten"].')
+    return {unit.strip() for unit in value}
+
+
+def load_parameters(path: Path) -> LevelParameters:
+    """The level model's parameters: the defaults with the file's keys applied."""
+    path = Path(path)
+    values = _read(path)
+    unknown = sorted(set(values) - KEYS)
+    if unknown:
+        what = "parameter" if len(unknown) == 1 else "parametre"
+        raise ConfigError(f"{path.name}: ukjent {what} {', '.join(unknown)} "
+                          f"(kjente: {', '.join(sorted(KEYS))}).")
+    if "bands" in values and "edges" in values:
+        raise ConfigError(f"{path.name}: bands og edges: bruk enten bands eller edges, "
+                          f"ikke begge.")
+    changes: dict = {key: _number(path, key, values[key]) for key in NUMBERS if key in values}
+    if "financed_hours" in values:
+        changes["financed_hours"] = _numbers(path, "financed_hours", values["financed_hours"], 4)
+    if "edges" in values:
+        changes["bands"] = _edges(path, values["edges"])
+    if "bands" in values:
+        changes["bands"] = _bands(path, values["bands"])
+    if "units" in values:
+        _unit_names(path, values["units"])
+    try:
+        return replace(DEFAULT_PARAMETERS, **changes)
+    except ParameterError as error:
+        raise ConfigError(f"{path.name}: {error.parameter}: {error.message}.") from error
 
 
 def units(path: Path | None) -> set[str] | None:
     """The unit names the config file lists, if any: other units in the input are errors."""
     if path is None:
         return None
+    path = Path(path)
     listed = _read(path).get("units")
-    if listed is None:
-        return None
-    if not isinstance(listed, list) or not all(isinstance(u, str) for u in listed):
-        raise ConfigError(f"{path.name}: units må være en liste med enhetsnavn.")
-    return set(listed)
+    return None if listed is None else _unit_names(path, listed)

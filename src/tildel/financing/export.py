@@ -1,7 +1,12 @@
 """A budget as JSON, CSV or Excel, and several budgets side by side as one workbook.
 
-Amounts are written as strings in JSON (exact øre, no binary floats) and as numbers with
-a number format in Excel; the person-to-category map is never exported.
+Amounts are written as strings in JSON (exact øre, no binary floats: ``"5506189.73"``), with
+a decimal comma in CSV (semicolon-separated, as Norwegian Excel reads it) and as numbers
+with a number format in Excel. The person-to-category map (``UnitBudget.persons``) is never
+exported.
+
+``workbook`` is the comparison the simulator downloads: one row per unit, a column per
+budget and the difference of each to the first, then each budget's table and explanation.
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ from openpyxl.utils import get_column_letter
 from tildel.rules.financing.budget import Budget
 from tildel.rules.financing.levels import LEVELS_IN_ORDER
 
-MONEY = '# ##0.00" kr"'
+MONEY = '#,##0.00" kr"'  # Excel shows the separators of the reader's locale: 1 234,56 kr
+HOURS = '#,##0.00'
+FINANCED_HOURS = "Finansierte timer per måned"
+ZERO = Decimal("0.00")
 
 
 def as_dict(budget: Budget) -> dict:
@@ -49,15 +57,16 @@ def _columns(budget: Budget) -> tuple[list[str], list[str]]:
 def table(budget: Budget) -> list[list]:
     """Header and one row per unit: users per category, financed hours, parts, total."""
     categories, parts = _columns(budget)
-    rows = [["Enhet", *categories, "Finansierte timer per måned", *parts, "Sum"]]
+    rows = [["Enhet", *categories, FINANCED_HOURS, *parts, "Sum"]]
     for name, ub in sorted(budget.units.items()):
         rows.append([name, *(ub.users.get(c, 0) for c in categories),
                      round(ub.financed_hours, 2),
-                     *(ub.parts.get(p, Decimal(0)) for p in parts), ub.total])
+                     *(ub.parts.get(p, ZERO) for p in parts), ub.total])
     return rows
 
 
 def _sheet(sheet, rows: list[list]) -> None:
+    """Rows on a sheet: bold, frozen header; kr format on amounts, hours with 2 decimals."""
     for row in rows:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     for cell in sheet[1]:
@@ -67,8 +76,9 @@ def _sheet(sheet, rows: list[list]) -> None:
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(12, min(45, len(str(header)) + 4))
         if index > 1 and rows[1:] and isinstance(rows[1][index - 1], Decimal):
+            number_format = HOURS if header == FINANCED_HOURS else MONEY
             for cell in sheet[letter][1:]:
-                cell.number_format = MONEY
+                cell.number_format = number_format
 
 
 def _explanation(workbook: Workbook, budget: Budget, title: str = "Forklaring") -> None:
@@ -85,7 +95,8 @@ def _explanation(workbook: Workbook, budget: Budget, title: str = "Forklaring") 
 
 
 def write(budget: Budget, fmt: str, target) -> None:
-    """Write to a path, or to a text stream for JSON and CSV."""
+    """Write ``budget`` as ``fmt`` (json, csv or xlsx) to a path, or for JSON and CSV to a
+    text stream with ``write`` (the command passes its stdout)."""
     if fmt == "xlsx":
         if not isinstance(target, str | Path):
             raise ValueError("Excel må skrives til en fil.")
@@ -97,7 +108,9 @@ def write(budget: Budget, fmt: str, target) -> None:
         workbook.save(target)
         return
     if isinstance(target, str | Path):
-        with Path(target).open("w", encoding="utf-8", newline="") as stream:
+        # A CSV file gets a byte-order mark so that Excel reads it as UTF-8 (Sør, not SÃ¸r).
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with Path(target).open("w", encoding=encoding, newline="") as stream:
             return write(budget, fmt, stream)
     if fmt == "json":
         target.write(json.dumps(as_dict(budget), ensure_ascii=False, indent=2) + "\n")
@@ -121,7 +134,7 @@ def workbook(budgets: list[tuple[str, Budget]]) -> Workbook:
         f"Endring: {label}" for label, _ in budgets[1:]]
     rows = [header]
     for name in names:
-        totals = [b.units[name].total if name in b.units else Decimal(0) for _, b in budgets]
+        totals = [b.units[name].total if name in b.units else ZERO for _, b in budgets]
         rows.append([name, *totals, *(t - totals[0] for t in totals[1:])])
     sums = [b.total for _, b in budgets]
     rows.append(["Sum", *sums, *(s - sums[0] for s in sums[1:])])

@@ -30,6 +30,7 @@ REQUIRED = ("unit", "person", "month", "decided_hours")
 OPTIONAL = ("in_stay", "paused")
 SHOWN_PROBLEMS = 20
 FLAGS = {"": False, "0": False, "1": True}
+FEWEST_HOURS = 28 * 24  # every month has at least this many hours
 
 
 class InputError(ValueError):
@@ -44,10 +45,11 @@ class ReadResult:
 
 
 @contextmanager
-def _gc_paused():
-    """Building 700,000 small tuples triggers the cyclic garbage collector again and again;
-    nothing here makes cycles (the same measure as ``financing.data.gc_paused``, which is
-    not imported so that this module stays free of Django models)."""
+def gc_paused():
+    """Building 700,000 small tuples, and grouping them by user for the budget, triggers the
+    cyclic garbage collector again and again (measured: 0.6-0.9 s of the 720,000-row
+    benchmark); nothing here makes cycles. The same measure as ``financing.data.gc_paused``,
+    which is not imported so that this module stays free of Django models."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -165,7 +167,7 @@ def read_user_months(path: Path, known_units: set[str] | None = None,
                          f"«{suffix or 'uten filtype'}».")
     if not path.is_file():
         raise InputError(f"Fant ikke filen {path}.")
-    with _gc_paused():
+    with gc_paused():
         return _read(path.name, _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path),
                      known_units, skip_bad_rows)
 
@@ -193,41 +195,56 @@ def _read(name: str, source: Iterable[list[str]], known_units, skip_bad_rows) ->
     unit_at, person_at, month_at, hours_at = (at[c] for c in REQUIRED)
     stay_at, paused_at = at.get("in_stay"), at.get("paused")
     width = max(at.values()) + 1
-    months: dict[str, tuple[dt.date, int] | None] = {}  # text -> (month, hours it has)
-    numbers: dict[str, Decimal | None] = {}  # the same few hour values repeat: parse once
-    seen: dict[tuple[str, str, dt.date], int] = {}
+    # Caches keyed by the cell text as read; the same few units, months and hour values
+    # repeat, so each is stripped and parsed once. A unit that is unknown, a month that is
+    # not YYYY-MM and hours outside 0 to 28 × 24 (what every month has) are cached as ""
+    # or None and send the row down the slow path, which works out what is wrong, if
+    # anything (700 h in January is fine: 31 × 24 = 744).
+    units: dict[str, str] = {}
+    months: dict[str, dt.date | None] = {}
+    numbers: dict[str, Decimal | None] = {}
+    seen: dict[tuple[str, str, dt.date | None], int] = {}
     rows, problems = [], []
     make = tuple.__new__
     for number, cells in enumerate(source, start=2):
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        unit, person = cells[unit_at].strip(), cells[person_at].strip()
-        if not unit and not any(c.strip() for c in cells):
+        unit = units.get(cells[unit_at])
+        if unit is None:
+            unit = cells[unit_at].strip()
+            unit = units[cells[unit_at]] = (
+                unit if unit and (known_units is None or unit in known_units) else "")
+        person = cells[person_at].strip()
+        month = months.get(cells[month_at], False)
+        if month is False:
+            month = months[cells[month_at]] = _month(cells[month_at].strip())
+        hours = numbers.get(cells[hours_at], False)
+        if hours is False:
+            hours = _hours(cells[hours_at].strip())
+            hours = numbers[cells[hours_at]] = (hours if hours is not None
+                                                and 0 <= hours <= FEWEST_HOURS else None)
+        in_stay = FLAGS.get(cells[stay_at]) if stay_at is not None else False
+        paused = FLAGS.get(cells[paused_at]) if paused_at is not None else False
+        key = (unit, person, month)
+        if (unit and person and month is not None and hours is not None
+                and in_stay is not None and paused is not None and key not in seen):
+            seen[key] = number
+            rows.append(make(UserMonth, (unit, person, month, hours, in_stay, paused)))
+            continue
+        if not any(cell.strip() for cell in cells):
             continue  # an empty line (or an Excel row that only has formatting)
-        month_text, hours_text = cells[month_at].strip(), cells[hours_at].strip()
+        unit, month_text, hours_text = (cells[i].strip() for i in (unit_at, month_at, hours_at))
         stay_text = cells[stay_at].strip() if stay_at is not None else ""
         paused_text = cells[paused_at].strip() if paused_at is not None else ""
-        found = months.get(month_text, False)
-        if found is False:
-            month = _month(month_text)
-            found = months[month_text] = None if month is None else (month, _hours_in(month))
-        hours = numbers.get(hours_text, False)
-        if hours is False:
-            hours = numbers[hours_text] = _hours(hours_text)
-        in_stay, paused = FLAGS.get(stay_text), FLAGS.get(paused_text)
-        if found is not None:
-            month, limit = found
-            key = (unit, person, month)
-            if (unit and person and hours is not None and 0 <= hours <= limit
-                    and in_stay is not None and paused is not None and key not in seen
-                    and (known_units is None or unit in known_units)):
-                seen[key] = number
-                rows.append(make(UserMonth, (unit, person, month, hours, in_stay, paused)))
-                continue
-        month = found[0] if found else None
+        hours, in_stay, paused = _hours(hours_text), FLAGS.get(stay_text), FLAGS.get(paused_text)
+        key = (unit, person, month)
         why = _row_problems(unit, person, month, month_text, hours, hours_text, stay_text,
-                            paused_text, known_units, seen.get((unit, person, month)))
-        problems.append(f"{name}, rad {number}, {'; '.join(why)}")
+                            paused_text, known_units, seen.get(key))
+        if why:
+            problems.append(f"{name}, rad {number}, {'; '.join(why)}")
+        else:  # e.g. 700 h in January, or a flag written " 1"
+            seen[key] = number
+            rows.append(UserMonth(unit, person, month, hours, in_stay, paused))
     if problems and not skip_bad_rows:
         shown = "\n".join(problems[:SHOWN_PROBLEMS])
         more = len(problems) - SHOWN_PROBLEMS
@@ -238,6 +255,6 @@ def _read(name: str, source: Iterable[list[str]], known_units, skip_bad_rows) ->
     if not rows:
         raise InputError(f"{name}: ingen gyldige rader"
                          f"{f' ({len(problems)} hoppet over)' if problems else ''}.")
-    years = {month.year for month, _ in filter(None, months.values())
-             } if not problems else {row.month.year for row in rows}
+    years = ({month.year for month in months.values() if month is not None} if not problems
+             else {row.month.year for row in rows})
     return ReadResult(rows, years.pop() if len(years) == 1 else None, problems)

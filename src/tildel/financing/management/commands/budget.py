@@ -55,24 +55,36 @@ class Command(BaseCommand):
         if model != FinancingModel.LEVELS:
             raise CommandError("--input gjelder bare nivåmodellen (levels).")
         path: Path = options["input"]
+        suffix = options["out"].suffix.lower().lstrip(".") if options["out"] else ""
+        fmt = options["format"] or suffix or "json"
+        if fmt not in ("json", "csv", "xlsx"):
+            raise CommandError(f"--out {options['out']}: filtypen må være .json, .csv eller "
+                               f".xlsx.")
+        if suffix and suffix != fmt:
+            raise CommandError(f"--format {fmt} passer ikke til --out {options['out']}.")
+        if fmt == "xlsx" and not options["out"]:
+            raise CommandError("Excel må skrives til fil: bruk --out FIL.xlsx.")
         result = spreadsheet.read_user_months(path, known_units=config.units(options["config"]),
                                               skip_bad_rows=options["skip_bad_rows"])
         for problem in result.skipped:
             console.print(f"Hoppet over: {problem}")
         year = options["year"] or result.year
         if year is None:
-            raise CommandError(f"{path.name} har måneder fra flere år: velg år med --year.")
+            years = sorted({row.month.year for row in result.rows})
+            raise CommandError(f"{path.name} har måneder fra flere år "
+                               f"({', '.join(map(str, years))}), og budsjettet gjelder ett år: "
+                               f"velg år med --year eller del filen.")
         if not any(row.month.year == year for row in result.rows):
             raise CommandError(f"{path.name} har ingen rader for {year}.")
-        budget = level_budget(result.rows, year, options["tertial"] or 1, params)
-        fmt = options["format"] or (options["out"].suffix.lstrip(".") if options["out"]
-                                    else "json")
+        with spreadsheet.gc_paused():  # 720,000 rows: see bench/financing_bench.py
+            budget = level_budget(result.rows, year, options["tertial"] or 1, params)
         if options["out"]:
-            export.write(budget, fmt, options["out"])
+            try:
+                export.write(budget, fmt, options["out"])
+            except OSError as error:
+                raise CommandError(f"Kan ikke skrive til {options['out']}: {error}.") from error
             console.print(f"{len(budget.units)} enheter, {kr(budget.total)} fordelt. "
                           f"Skrevet til {options['out']}.")
-        elif fmt == "xlsx":
-            raise CommandError("Excel må skrives til fil: bruk --out FIL.xlsx.")
         else:
             export.write(budget, fmt, self.stdout)
 
