@@ -200,3 +200,20 @@ def test_budget_and_accounts_as_excel(finance, client):
     rows = list(sheet.iter_rows(values_only=True))
     january = next(r for r in rows if r[0] == finance.east_unit.name and r[1] == f"{YEAR}-01")
     assert january[3] == 1000 and january[5] == 4
+
+
+def test_absurd_numbers_get_field_messages_not_a_crash(finance, client):
+    for params in ({"rate": "1E+30"}, {"frame": "1E+40"}, {"base_hours": "1E+25"}):
+        response = page(client, **params)
+        assert response.status_code == 200
+        assert response.context["simulation"] is None
+
+
+def test_accounts_amounts_that_are_not_money_are_refused(finance, client):
+    bad = (f"unit;month;amount;function\n{finance.east_unit.name};{YEAR}-01;NaN;254\n"
+           f"{finance.east_unit.name};{YEAR}-02;123456789012345;254\n").encode()
+    upload = io.BytesIO(bad)
+    upload.name = "regnskap.csv"
+    text = client.post("/finansiering/regnskap/", {"file": upload}).content.decode()
+    assert "rad 2, kolonne amount" in text and "rad 3, kolonne amount" in text
+    assert AccountEntry.objects.count() == 0

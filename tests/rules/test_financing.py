@@ -199,3 +199,16 @@ def test_closing_users_costs_money_next_year_report_000_l2252():
     effect = self_reliance_effect(categories, {"A": ["1", "2"]})["A"]
     assert effect.users == 2
     assert effect.user_part == D("34133.28") + D("287640")
+
+
+def test_review_where_one_unit_grows_and_another_shrinks_never_raises_the_base():
+    """Growth beyond the buffer lowers base financing (L2151-2163); it never raises it."""
+    start = [row for person in range(30) for row in year_of("A", str(person), 10)]
+    start += year_of("B", "big", 90) + year_of("B", "big2", 90)
+    budget = level_budget(start, 2022)
+    later = [r for r in start if r.person != "big2"] + [
+        UserMonth("A", "new", dt.date(2022, m, 1), D(30)) for m in range(5, 13)]
+    review = level_review(budget, later, tertial=2)
+    base = review.budget.parameters.get("base_hours_after_redistribution")
+    assert base is None or D(base) <= D("3.56")
+    assert "Fokusbruker" not in " ".join(review.budget.lines)

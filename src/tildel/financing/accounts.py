@@ -76,7 +76,10 @@ def parse(stream, name: str, units: dict[str, ProviderUnit]):
                             f"måned (ÅÅÅÅ-MM)")
             continue
         try:
-            amount = Decimal(values["amount"].replace(" ", "").replace(",", "."))
+            amount = Decimal(values["amount"].replace(" ", "").replace("\u00a0", "")
+                             .replace(",", "."))
+            if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
+                raise InvalidOperation
         except InvalidOperation:
             problems.append(f"rad {number}, kolonne amount: «{values['amount']}» er ikke et "
                             f"beløp")

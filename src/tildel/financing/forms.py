@@ -15,7 +15,8 @@ from tildel.rules.financing.levels import LevelBands
 D = DEFAULT_PARAMETERS
 
 
-def _number(label, initial, *, min_value=0, max_value=None, decimals=2, help_text=""):
+def _number(label, initial, *, min_value=0, max_value=744, decimals=2, help_text=""):
+    """Hours default to at most a month's 744; amounts and shares set their own bound."""
     return forms.DecimalField(label=label, initial=initial, min_value=min_value,
                               max_value=max_value, decimal_places=decimals, required=False,
                               localize=True, help_text=help_text)
@@ -28,7 +29,7 @@ class SimulatorForm(forms.Form):
     compare = forms.ChoiceField(label="Sammenlign med modell",
                                 choices=[("", "Ingen")] + FinancingModel.choices,
                                 required=False)
-    rate = _number("Sats (kr per time)", D.rate, min_value=Decimal("0.01"))
+    rate = _number("Sats (kr per time)", D.rate, min_value=Decimal("0.01"), max_value=100_000)
     base_hours = _number("Grunnfinansiering (timer per måned)", D.base_hours)
     hours_1 = _number("Nivå 1 finansierte timer", D.financed_hours[0])
     hours_2 = _number("Nivå 2 finansierte timer", D.financed_hours[1])
@@ -43,12 +44,14 @@ class SimulatorForm(forms.Form):
     buffer_share = _number("Buffer (% av rammen)", D.buffer_share * 100, max_value=99,
                            decimals=3)
     frame = _number("Samlet ramme (kr, valgfri)", None, min_value=Decimal(1),
+                    max_value=Decimal("1e12"),
                     help_text="Med en ramme senkes grunnfinansieringen når budsjettene "
                               "overstiger rammen minus buffer.")
     frame_key = forms.ChoiceField(label="Rammemodell: fordel etter",
                                   choices=[("users", "Brukere"), ("hours", "Vedtakstimer")],
                                   required=False)
-    price = _number("ABI og pris per tjeneste: kr per time", D.rate, min_value=Decimal("0.01"))
+    price = _number("ABI og pris per tjeneste: kr per time", D.rate, min_value=Decimal("0.01"),
+                    max_value=100_000)
 
     @classmethod
     def with_defaults(cls, data) -> dict:

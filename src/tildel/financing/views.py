@@ -29,6 +29,15 @@ BUDGET_READERS = MANAGEMENT + (Role.PROVIDER_LEADER,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _own_unit(request):
+    """A provider leader's unit (None for management); a leader without one sees nothing."""
+    if request.user.role != Role.PROVIDER_LEADER:
+        return None
+    if request.user.provider_unit is None:
+        raise PermissionDenied
+    return request.user.provider_unit
+
+
 def _municipality(request) -> Municipality:
     municipality = request.user.municipalities.order_by("number").first()
     if municipality is None:
@@ -86,8 +95,9 @@ def budget_detail(request, pk: int):
     why (tertial review), and the line-by-line explanation."""
     budget = get_object_or_404(Budget, pk=pk, municipality=_municipality(request))
     units = budget.units.select_related("provider_unit")
-    if request.user.role == Role.PROVIDER_LEADER:
-        units = units.filter(provider_unit=request.user.provider_unit)
+    unit = _own_unit(request)
+    if unit is not None:
+        units = units.filter(provider_unit=unit)
     return render(request, "financing/budget_detail.html", {"budget": budget, "units": units})
 
 
@@ -103,16 +113,16 @@ def _xlsx(workbook, name: str) -> HttpResponse:
 def budget_excel(request, pk: int):
     budget = get_object_or_404(Budget, pk=pk, municipality=_municipality(request))
     plain = services.as_rules_budget(budget)
-    if request.user.role == Role.PROVIDER_LEADER:
-        plain.units = {name: unit for name, unit in plain.units.items()
-                       if name == request.user.provider_unit.name}
+    unit = _own_unit(request)
+    if unit is not None:
+        plain.units = {name: u for name, u in plain.units.items() if name == unit.name}
     return _xlsx(export.workbook([(str(budget), plain)]),
                  f"budsjett-{budget.year}-v{budget.version}.xlsx")
 
 
 @role_required(*BUDGET_READERS)
 def accounts_excel(request):
-    unit = request.user.provider_unit if request.user.role == Role.PROVIDER_LEADER else None
+    unit = _own_unit(request)
     year = accounts.year_from(request.GET.get("aar"))
     table = accounts.budget_against_accounts(_municipality(request), year, unit=unit)
     return _xlsx(accounts.workbook(table, year), f"budsjett-og-regnskap-{year}.xlsx")
@@ -123,7 +133,7 @@ def accounts_excel(request):
 def accounts_page(request):
     """Budget against accounts per unit and month, with users and decided hours beside."""
     municipality = _municipality(request)
-    unit = request.user.provider_unit if request.user.role == Role.PROVIDER_LEADER else None
+    unit = _own_unit(request)
     upload = AccountsUploadForm()
     if request.method == "POST":
         if request.user.role not in MANAGEMENT:

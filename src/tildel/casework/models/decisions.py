@@ -225,7 +225,7 @@ class ServicePause(models.Model):
 
     class Meta:
         verbose_name = "midlertidig stans"
-        verbose_name_plural = "midlertidige stans"
+        verbose_name_plural = "midlertidige stanser"
         ordering = ["line", "-start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),

@@ -201,8 +201,10 @@ def _focus_part(budget: Budget, categories, focus_users: list[UserYear], year: i
                 params: LevelParameters) -> None:
     level4 = params.financed_hours[3]
     focus_edge = params.bands.edges[-1]
+    numbers: dict[str, int] = {}
     for user in sorted(focus_users, key=lambda u: (u.unit, u.person)):
         ub = budget.unit(user.unit)
+        numbers[user.unit] = numbers.get(user.unit, 0) + 1
         category = categories.get((user.unit, user.person))
         first = next(i for i, hours in enumerate(user.hours) if hours > focus_edge)
         top_up = withdrawn = Decimal(0)
@@ -226,7 +228,7 @@ def _focus_part(budget: Budget, categories, focus_users: list[UserYear], year: i
                 stays += 1
             elif hours > level4:
                 excess[tertial] += (hours - level4) * params.rate
-        label = (f"Fokusbruker {user.person} (over {number(focus_edge)} t fra "
+        label = (f"Fokusbruker {numbers[user.unit]} (over {number(focus_edge)} t fra "
                  f"{first + 1:02d}.{year})")
         if top_up > 0:
             ub.add(USER_PART, top_up, f"{label}: løftet til nivå 4-beløpet for fokusmånedene "
@@ -273,7 +275,7 @@ def _redistributed(rows, year: int, tertial: int, params: LevelParameters, overs
     user_part_cut = overshoot * (1 - params.general_share)
     per_user_hours = (user_part_cut / (base_users * params.rate * MONTHS_PER_YEAR)
                       if base_users else params.base_hours)
-    new_base = max(Decimal(0), params.base_hours - per_user_hours)
+    new_base = min(params.base_hours, max(Decimal(0), params.base_hours - per_user_hours))
     budget = level_budget(rows, year, tertial, replace(params, base_hours=new_base),
                           redistribute=False, hold_buffer=hold_buffer)
     budget.lines.append(
@@ -324,7 +326,7 @@ def level_review(previous: Budget, rows: Iterable[UserMonth] | Iterable[UserYear
     if redistributed:
         base_users = sum(1 for ub in recomputed.units.values()
                          for category in ub.persons.values() if category == Level.BASE.value)
-        overshoot = recomputed.total - (previous.total + buffer)
+        overshoot = growth - buffer  # what the buffer cannot carry
         final = _redistributed(rows, year, tertial, params, overshoot, base_users,
                                hold_buffer=False)
         lines.append(f"Veksten ({kr(growth)}) er større enn bufferen ({kr(buffer)}): "
