@@ -76,7 +76,8 @@ def spreadsheet_benchmark(tmp) -> list[tuple[str, str, float, str]]:
     year; about 1 % of months in a stay and 0.5 % paused. The file is written once."""
     from pathlib import Path
 
-    from tildel.financing.spreadsheet import gc_paused, read_user_months
+    from tildel.financing.spreadsheet import read_user_months
+    from tildel.financing.textfiles import gc_paused
     from tildel.rules.financing.level_model import level_budget
 
     rng = random.Random(720)

@@ -7,9 +7,7 @@ Importing the same month again replaces its amounts, so a corrected file can be 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from tildel.financing import data, services
 from tildel.financing.models import AccountEntry, FinancingModel, KostraFunction
+from tildel.financing.textfiles import csv_rows
 from tildel.organisation.models import ProviderUnit
 from tildel.rules.financing.budget import months_of
 
@@ -36,24 +35,14 @@ class ImportResult:
     updated: int
 
 
-def _text(stream) -> str:
-    raw = stream.read()
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise AccountsError("Filen er ikke UTF-8-kodet.") from error
-    return raw
-
-
 def parse(stream, name: str, units: dict[str, ProviderUnit]):
-    text = _text(stream)
-    if not text.strip():
+    try:
+        reader = csv_rows(stream.read())
+    except UnicodeDecodeError as error:
+        raise AccountsError(f"{name}: filen er ikke UTF-8-kodet.") from error
+    header = [h.strip().lower() for h in next(reader, [])]
+    if not any(header):
         raise AccountsError(f"{name}: filen er tom.")
-    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") \
-        else ","
-    reader = csv.reader(io.StringIO(text), delimiter=dialect)
-    header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise AccountsError(f"{name}: mangler kolonne {', '.join(missing)}.")
@@ -190,7 +179,7 @@ def budget_against_accounts(municipality, year: int, unit: ProviderUnit | None =
     users: dict[tuple[str, dt.date], int] = defaultdict(int)
     hours: dict[tuple[str, dt.date], Decimal] = defaultdict(Decimal)
     months = months_of(year)
-    for user in data.user_years(municipality, year):
+    for user in data.user_years(municipality, year, unit=unit):
         for index, value in enumerate(user.hours):
             if value > 0:
                 users[(user.unit, months[index])] += 1

@@ -18,6 +18,7 @@ from django.utils import timezone
 from tildel.delivery.models import Visit
 from tildel.financing import data
 from tildel.financing.models import Budget, BudgetUnit, FinancingModel
+from tildel.financing.textfiles import gc_paused
 from tildel.organisation.models import ProviderUnit
 from tildel.rules.financing.abi import Delivery, abi_budget
 from tildel.rules.financing.budget import Budget as RulesBudget
@@ -43,7 +44,7 @@ def compute(municipality, model: str, year: int, tertial: int = 1,
     if model == FinancingModel.LEVELS:
         if rows is None:
             rows = data.user_years(municipality, year)
-        with data.gc_paused():
+        with gc_paused():
             return level_budget(rows, year, tertial, params)
     if model == FinancingModel.ABI:
         budget = abi_budget(delivered_time(municipality, year), {}, price or params.rate, year)

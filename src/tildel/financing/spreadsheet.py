@@ -14,16 +14,13 @@ keyword handling; the per-column messages are only worked out for rows that fail
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import gc
-import io
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from tildel.financing.textfiles import csv_rows, gc_paused
 from tildel.rules.financing.budget import UserMonth
 
 REQUIRED = ("unit", "person", "month", "decided_hours")
@@ -44,31 +41,12 @@ class ReadResult:
     skipped: list[str] = field(default_factory=list)  # one line per row left out
 
 
-@contextmanager
-def gc_paused():
-    """Building 700,000 small tuples, and grouping them by user for the budget, triggers the
-    cyclic garbage collector again and again (measured: 0.6-0.9 s of the 720,000-row
-    benchmark); nothing here makes cycles. The same measure as ``financing.data.gc_paused``,
-    which is not imported so that this module stays free of Django models."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return csv_rows(path.read_bytes())
     except UnicodeDecodeError as error:
         raise InputError(f"{path.name}: filen er ikke UTF-8-kodet (lagre som «CSV UTF-8»)."
                          ) from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
 def _cell(value) -> str:
