@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_SIZE ?= medium
 
-.PHONY: run test lint bench bench-pg clean install serve demo format
+.PHONY: run test lint bench bench-pg bench-insight clean install serve demo format
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(BIN)/tildel: pyproject.toml
@@ -42,6 +42,10 @@ format: install
 ## bench: benchmarks (the benchmark issue fills bench/); prints numbers, not part of test.
 bench: install
 	$(BIN)/python bench/run.py
+
+## bench-insight: key figures on the city-size demo (no visits) on a throwaway PostgreSQL.
+bench-insight: install
+	bench/with-postgres $(BIN)/python bench/insight_bench.py
 
 ## bench-pg: the same benchmarks on a throwaway PostgreSQL server (5 million visit rows).
 bench-pg: install

@@ -11,21 +11,26 @@ import time
 from pathlib import Path
 
 
+def prepare_django(tmp: str) -> None:
+    """Django on ``DATABASE_URL`` (default: a SQLite file in ``tmp``), migrated, with pages
+    rendered without a collectstatic run."""
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    os.environ.setdefault("TILDEL_VAR_DIR", tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tildel.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    call_command("migrate", verbosity=0)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        os.environ.setdefault("TILDEL_VAR_DIR", tmp)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tildel.settings")
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        from django.conf import settings
-
-        # Pages are rendered without a collectstatic run.
-        settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-        call_command("migrate", verbosity=0)
+        prepare_django(tmp)
         from tildel.demo.generator import generate
 
         start = time.perf_counter()

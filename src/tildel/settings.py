@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tildel.financing",
     "tildel.pathways",
     "tildel.quality",
+    "tildel.insight",
     "tildel.demo",
     "tildel.web",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("tildel.pathways.urls")),
     path("", include("tildel.quality.urls")),
     path("", include("tildel.financing.urls")),
+    path("", include("tildel.insight.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import figures, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="api-case")
@@ -14,5 +14,7 @@ router.register("orders", views.OrderViewSet, basename="api-order")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("indicators/", figures.IndicatorListView.as_view(), name="api-indicators"),
+    path("figures/", figures.FiguresView.as_view(), name="api-figures"),
     path("", include(router.urls)),
 ]

@@ -25,6 +25,7 @@ from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import ServiceVersion
 from tildel.demo.casework import build_casework
 from tildel.demo.financing import build_financing
+from tildel.demo.history import build_history
 from tildel.demo.provision import build_provision, reablement_examples
 from tildel.organisation.models import (
     AllocationOffice,
@@ -79,10 +80,14 @@ def reset_database() -> None:
     The access log is append-only for the application; a reset of a demo database is
     the one place it is emptied, with plain SQL, inside the same transaction.
     """
+    from tildel.insight import models as insight
+
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
         delete_casework()
+        for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
+            model.objects.all().delete()
         ServiceLine.objects.all().delete()
         Decision.objects.all().delete()
         for model in (NextOfKin, Guardian):
@@ -154,6 +159,7 @@ class Generator:
         self.fake = Faker("no_NO")  # Faker names the Norwegian (bokmål) locale no_NO
         self.fake.seed_instance(seed)
         self.progress = progress or (lambda step, advance, total: None)
+        self.visits = True  # the key-figure benchmark builds a city without visit logs
         self.versions = self._service_versions()
 
     # -- organisation -----------------------------------------------------------------
@@ -448,17 +454,22 @@ class Generator:
         with transaction.atomic():
             build_provision(municipality, self.as_of, self.seed, self.progress)
             reablement_examples(municipality, self.as_of)
+        with transaction.atomic():
+            build_history(municipality, self.as_of, self.seed, self.progress)
         from tildel.delivery.demo import generate_visits
 
-        generate_visits(self.as_of, self.seed, progress=self.progress)
+        if self.visits:
+            generate_visits(self.as_of, self.seed, progress=self.progress)
         with transaction.atomic():
             build_financing(municipality, self.as_of, self.seed, self.progress)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 
 def generate(size: str = "medium", seed: int = 2022, as_of: dt.date | None = None,
-             reset: bool = False, progress=None) -> DemoResult:
+             reset: bool = False, progress=None, visits: bool = True) -> DemoResult:
     """Create the demo municipality; refuses a non-empty database unless ``reset``."""
     if reset:
         reset_database()
-    return Generator(SIZES[size], seed, as_of or dt.date.today(), progress).run()
+    generator = Generator(SIZES[size], seed, as_of or dt.date.today(), progress)
+    generator.visits = visits
+    return generator.run()

@@ -54,6 +54,11 @@ class Person(models.Model):
     postal_place = models.CharField("poststed", max_length=100, blank=True)
     phone = models.CharField("telefon", max_length=20, blank=True)
     date_of_death = models.DateField("dødsdato", null=True, blank=True)
+    # Report 001 K3 (L1319-1322): the "Andre" residual needs PU users under and over 16.
+    intellectual_disability = models.BooleanField(
+        "psykisk utviklingshemming (PU)", default=False,
+        help_text="Brukes i nøkkeltall for bo og habilitering (rapport 001), fordelt på "
+                  "under og over 16 år.")
     created_at = models.DateTimeField("registrert", auto_now_add=True)
 
     history = HistoricalRecords()

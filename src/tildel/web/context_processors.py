@@ -41,6 +41,11 @@ def navigation(request):
         items.append(("Budsjett og regnskap", reverse("financing-accounts")))
     if user.role == Role.PROVIDER_LEADER:
         items.append(("Budsjett og regnskap", reverse("financing-accounts")))
+    if user.role in (Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER, Role.CASEWORKER,
+                     Role.PROVIDER_LEADER):
+        items.append(("Nøkkeltall", reverse("insight:dashboard")))
+    if user.role in (Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER):
+        items.append(("Likebehandling", reverse("insight:equal-treatment")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Tilgangslogg", reverse("access-log")))
         items.append(("Administrasjon", reverse("admin:index")))

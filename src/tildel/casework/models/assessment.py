@@ -37,6 +37,9 @@ class Assessment(models.Model):
     planned_at = models.DateTimeField("avtalt tidspunkt", null=True, blank=True)
     place = models.CharField("sted", max_length=200, blank=True)
     next_of_kin_invited = models.BooleanField("pårørende invitert", default=False)
+    # Report 000 L4419-4423 and footnote 63: visits together with the provider unit.
+    joint_home_visit = models.BooleanField("felles hjemmebesøk med tjenesteenheten",
+                                           default=False)
     held_on = models.DateField("gjennomført", null=True, blank=True)
     participants = models.TextField("deltakere", blank=True)
     what_matters = models.TextField("Hva er viktig for deg?", blank=True)

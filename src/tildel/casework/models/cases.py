@@ -72,6 +72,8 @@ class SenderRole(models.TextChoices):
     GP = "gp", "Fastlege"
     HOSPITAL = "hospital", "Sykehus"
     PROVIDER_UNIT = "provider_unit", "Tjenesteenhet"
+    # Report 004 L2917-2921: those who shout loudest, often through a lawyer, get more.
+    LAWYER = "lawyer", "Advokat eller fullmektig"
     OTHER = "other", "Annen"
 
 

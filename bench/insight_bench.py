@@ -1,0 +1,182 @@
+"""Key-figure benchmark (issue 6): the city-size demo without visit logs, then
+
+- every indicator of the catalogue, per district, per month over five years (target on
+  PostgreSQL: under 3 s, facts loaded from the database included), and per year;
+- the dashboard's first view for the management login (target: under 300 ms);
+- the pathway share (forlop-andel) from the catalogue against one hand-written SQL query
+  that counts the same figure per district and month; the ratio says what the catalogue's
+  generality costs (1.0 would be as fast as the hand-written query).
+
+Run with ``make bench-insight`` (PostgreSQL; the city build takes about 15 minutes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ALL_SECONDS = 3.0
+DASHBOARD_MS = 300
+
+
+def _timed(function, repeat: int = 3):
+    timings, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings), result
+
+
+def build_city() -> tuple[float, int]:
+    from tildel.demo.generator import generate
+
+    start = time.perf_counter()
+    result = generate(size="city", seed=2022, reset=True, visits=False)
+    return time.perf_counter() - start, result.persons
+
+
+PATHWAY_SQL = """
+WITH months(first, last) AS (VALUES {values}),
+pw AS (SELECT p.person_id, pe.district_id, p.start, p.real_end AS stop
+       FROM pathways_pathway p JOIN people_person pe ON pe.id = p.person_id
+       WHERE p.code IN (1, 2) AND pe.municipality_id = %s),
+hn AS (SELECT d.person_id, pe.district_id, l.start, l."end" AS stop
+       FROM casework_serviceline l
+       JOIN casework_decision d ON d.id = l.decision_id
+       JOIN catalogue_serviceversion v ON v.id = l.service_version_id
+       JOIN catalogue_service s ON s.id = v.service_id
+       JOIN people_person pe ON pe.id = d.person_id
+       WHERE l.granted AND l.start IS NOT NULL AND d.status = 'decided'
+         AND s.code IN ({marks}) AND pe.municipality_id = %s),
+num AS (SELECT m.first, pw.district_id, COUNT(DISTINCT pw.person_id) AS n
+        FROM months m JOIN pw ON pw.start <= m.last AND (pw.stop IS NULL OR pw.stop >= m.first)
+        GROUP BY m.first, pw.district_id),
+den AS (SELECT m.first, x.district_id, COUNT(DISTINCT x.person_id) AS n
+        FROM months m JOIN (SELECT * FROM hn UNION ALL SELECT * FROM pw) x
+          ON x.start <= m.last AND (x.stop IS NULL OR x.stop >= m.first)
+        GROUP BY m.first, x.district_id)
+SELECT den.first, den.district_id, COALESCE(num.n, 0), den.n
+FROM den LEFT JOIN num ON num.first = den.first AND num.district_id = den.district_id
+"""
+
+
+def _pathway_sql(municipality_id: int, months: list[tuple[dt.date, dt.date]]
+                 ) -> tuple[str, list]:
+    """The pathway share per district and month in one query, and its parameters."""
+    from tildel.rules.indicators.catalogue import HOME_NURSING
+
+    codes = sorted(HOME_NURSING)
+    values = ", ".join(["(%s, %s)"] * len(months))
+    marks = ", ".join(["%s"] * len(codes))
+    params = [day for month in months for day in month]
+    params += [municipality_id, *codes, municipality_id]
+    # Only placeholders go into the text; every value is a parameter.
+    return PATHWAY_SQL.format(values=values, marks=marks), params
+
+
+def insight_benchmarks() -> list[tuple[str, str, float, str]]:
+    from django.db import connection
+    from django.test import Client
+
+    from tildel.accounts.models import User
+    from tildel.insight import services
+    from tildel.insight.facts import Scope, load
+    from tildel.organisation.models import Municipality
+    from tildel.rules import indicators as ind
+
+    build_seconds, persons = build_city()
+    municipality = Municipality.objects.get()
+    scope = Scope(municipality.pk)
+    today = dt.date.today()
+    first = ind.periods.add_months(today.replace(day=1), -59)
+    five_years = services.parse_request(None, f"{first:%Y-%m}", f"{today:%Y-%m}", "month",
+                                        "district")
+    all_monthly, figures = _timed(lambda: services.compute(scope, five_years, aggregate=True))
+    per_year = services.parse_request(None, f"{first:%Y-%m}", f"{today:%Y-%m}", "year",
+                                      "district")
+    all_yearly, _ = _timed(lambda: services.compute(scope, per_year, aggregate=True))
+
+    pathway = ind.get("forlop-andel")
+    windows = five_years.windows
+
+    def catalogue_pathway_share():
+        facts = load(scope, pathway.tables, five_years.first, five_years.last)
+        return ind.evaluate(pathway, facts, windows, "district")
+
+    catalogue_seconds, values = _timed(catalogue_pathway_share)
+    sql, params = _pathway_sql(municipality.pk, [(w.start, w.end) for w in windows])
+
+    def hand_written():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    sql_seconds, rows = _timed(hand_written)
+    # The two must agree before the times mean anything. Months before the first pathway
+    # are "Ingen data" in the catalogue (the SQL query counts 0 there) and are skipped.
+    shown = {(v.window.start, v.group): (v.numerator, v.denominator) for v in values
+             if v.group != ind.TOTAL and v.status is ind.Status.OK}
+    compared = 0
+    for month, district, numerator, denominator in rows:
+        month = month if isinstance(month, dt.date) else dt.date.fromisoformat(month)
+        if (month, district) not in shown:
+            continue
+        compared += 1
+        if shown[(month, district)] != (numerator, denominator):
+            raise AssertionError(f"catalogue and SQL disagree for {month} {district}: "
+                                 f"{shown[(month, district)]} != {(numerator, denominator)}")
+    if compared < len(shown) or not compared:
+        raise AssertionError(f"compared {compared} of the catalogue's {len(shown)} cells")
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="ledelse"))
+    first_view = []
+    for _ in range(5):
+        start = time.perf_counter()
+        response = client.get("/nokkeltall/")
+        first_view.append(time.perf_counter() - start)
+    if response.status_code != 200:
+        raise AssertionError(f"dashboard answered {response.status_code}")
+    values_count = sum(len(v) for v in figures.values.values())
+    engine = connection.vendor
+    return [
+        ("insight_city_build", f"{persons} persons, no visits ({engine})", build_seconds, "s"),
+        ("insight_all_monthly", f"{len(ind.INDICATORS)} indicators × 60 months, median of 3",
+         all_monthly, "s"),
+        ("insight_all_yearly", "the same per year, median of 3", all_yearly, "s"),
+        ("insight_values", "values computed (monthly run)", values_count, ""),
+        ("insight_dashboard_first", "/nokkeltall/ as ledelse, median of 5",
+         statistics.median(first_view) * 1000, "ms"),
+        ("insight_pathway_catalogue", "forlop-andel × district × 60 months", catalogue_seconds,
+         "s"),
+        ("insight_pathway_sql", "the same, one hand-written SQL query", sql_seconds, "s"),
+        ("insight_pathway_ratio", "catalogue ÷ SQL (1.0 = as fast)",
+         catalogue_seconds / sql_seconds, "×"),
+    ]
+
+
+def main() -> int:
+    from run import prepare_django
+
+    with tempfile.TemporaryDirectory() as tmp:
+        prepare_django(tmp)
+        rows = insight_benchmarks()
+    print(f"{'benchmark':<28}{'measured':<46}{'value':>12}")
+    for name, what, value, unit in rows:
+        print(f"{name:<28}{what:<46}{value:>10.2f} {unit}")
+    monthly = next(r[2] for r in rows if r[0] == "insight_all_monthly")
+    dashboard = next(r[2] for r in rows if r[0] == "insight_dashboard_first")
+    verdict = {True: "met", False: "NOT met"}
+    print(f"targets: all indicators < {ALL_SECONDS} s: {verdict[monthly < ALL_SECONDS]}; "
+          f"dashboard < {DASHBOARD_MS} ms: {verdict[dashboard < DASHBOARD_MS]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Key figures (nøkkeltall) over time: coverage, processing, equal treatment and cost drivers."""

@@ -1,0 +1,356 @@
+"""Read the fact rows the indicators need, one query per table, scoped to the reader.
+
+Only the tables the chosen indicators name are read, and only rows that touch the months
+asked for. Scope follows the reader's role (accounts.models): an office role sees the
+persons of its districts, a provider leader its own unit; management and analysts the
+whole municipality (and then only aggregates, see ``insight.access``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Avg, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from tildel.casework.models import (
+    Case,
+    Complaint,
+    Decision,
+    Enquiry,
+    OfficeSettings,
+    Revision,
+    SenderRole,
+    ServiceLine,
+)
+from tildel.casework.models.assessment import Assessment, FunctionalScore
+from tildel.casework.models.orders import Order
+from tildel.catalogue.models import ExtentUnit
+from tildel.insight.models import CoercionDecision, NeedsGroupingVersion, Population, UnitStaffing
+from tildel.pathways.models import Pathway
+from tildel.rules.indicators import facts as rows
+from tildel.rules.indicators.needs import NeedsGrouping
+
+NEXT_OF_KIN_ROLES = (SenderRole.NEXT_OF_KIN, SenderRole.GUARDIAN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose rows a reader may count: a municipality, optionally some districts or a unit."""
+
+    municipality_id: int
+    district_ids: frozenset[int] | None = None  # None: all districts
+    unit_id: int | None = None
+
+    def persons(self, prefix: str) -> Q:
+        """Filter on the person reached through ``prefix`` (e.g. "decision__person")."""
+        q = Q(**{f"{prefix}__municipality_id": self.municipality_id})
+        if self.district_ids is not None:
+            q &= Q(**{f"{prefix}__district_id__in": self.district_ids})
+        return q
+
+
+def _weekly(extent, unit: str) -> float | None:
+    if extent is None:
+        return None
+    if unit == ExtentUnit.HOURS_PER_WEEK:
+        return float(extent)
+    if unit == ExtentUnit.HOURS_PER_MONTH:
+        return float(extent) / 4  # IPLOS: monthly hours ÷ 4 (MISSION.md)
+    return None
+
+
+def _age(birth: dt.date | None, day: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def services(scope: Scope, first: dt.date, last: dt.date,
+             codes: frozenset[str] | None = None) -> list[rows.ServiceSpell]:
+    # Lines decided by the end but starting later are read too: they are the decisions
+    # not yet started on the snapshot day (report 001 "aktive og inaktive vedtak").
+    qs = ServiceLine.objects.filter(
+        scope.persons("decision__person"), Q(end__isnull=True) | Q(end__gte=first),
+        Q(start__lte=last) | Q(decision__decided_on__lte=last),
+        granted=True, start__isnull=False, decision__status=Decision.Status.DECIDED)
+    if codes is not None:
+        qs = qs.filter(service_version__service__code__in=codes)
+    if scope.unit_id is not None:
+        qs = qs.filter(provider_unit_id=scope.unit_id)
+    return [rows.ServiceSpell(line, decision, person, code, kind or "", decided, start, end,
+                              _weekly(extent, extent_unit), birth, pu, district, office, unit,
+                              caseworker)
+            for (line, decision, person, code, kind, decided, start, end, extent, extent_unit,
+                 birth, pu, district, office, unit, caseworker) in qs.values_list(
+                "id", "decision_id", "decision__person_id", "service_version__service__code",
+                "provider_unit__kind", "decision__decided_on", "start", "end", "extent",
+                "extent_unit", "decision__person__birth_date",
+                "decision__person__intellectual_disability", "decision__person__district_id",
+                "decision__allocation_office_id", "provider_unit_id", "decision__decided_by_id",
+            ).iterator(chunk_size=10000)]
+
+
+def pathways(scope: Scope, first: dt.date, last: dt.date) -> list[rows.PathwayFact]:
+    qs = Pathway.objects.filter(scope.persons("person"), Q(real_end__isnull=True) |
+                                Q(real_end__gte=first), start__lte=last)
+    if scope.unit_id is not None:
+        qs = qs.filter(provider_unit_id=scope.unit_id)
+    return [rows.PathwayFact(*values) for values in qs.values_list(
+        "id", "person_id", "code", "start", "deadline", "real_end", "outcome",
+        "person__district_id", "case__allocation_office_id", "provider_unit_id",
+        "case__assigned_to_id").iterator(chunk_size=10000)]
+
+
+def _needs_score(case_ref: str):
+    """Mean of the scores 1–5 (9 is "not relevant") of the case's assessment."""
+    return Subquery(FunctionalScore.objects.filter(
+        assessment__case=OuterRef(case_ref), score__gte=1, score__lte=5,
+    ).values("assessment").annotate(mean=Avg("score")).values("mean")[:1])
+
+
+def applications(scope: Scope, first: dt.date, last: dt.date) -> list[rows.ApplicationFact]:
+    if scope.unit_id is not None:
+        return []  # applications are the offices' work, not a unit's
+    decision = Decision.objects.filter(case=OuterRef("pk"), status=Decision.Status.DECIDED
+                                       ).order_by("decided_on", "pk")
+    requested = Case.requested_services.through.objects.filter(
+        case_id=OuterRef("pk")).order_by("pk").values("service__code")[:1]
+    line_service = ServiceLine.objects.filter(
+        decision__case=OuterRef("pk")).order_by("pk").values("service_version__service__code")[:1]
+    weekly = models.Case(  # hours per week; hours per month ÷ 4 (IPLOS)
+        models.When(extent_unit=ExtentUnit.HOURS_PER_MONTH, then=F("extent") / 4),
+        default=F("extent"), output_field=models.DecimalField())
+    granted_hours = ServiceLine.objects.filter(
+        decision__case=OuterRef("pk"), decision__status=Decision.Status.DECIDED, granted=True,
+        extent_unit__in=(ExtentUnit.HOURS_PER_WEEK, ExtentUnit.HOURS_PER_MONTH),
+    ).order_by().values("decision__case").annotate(total=Sum(weekly)).values("total")[:1]
+    enquiries = Enquiry.objects.filter(case=OuterRef("pk"))
+    qs = Case.objects.filter(
+        scope.persons("person"), kind=Case.Kind.APPLICATION,
+        received_at__date__lte=last,
+    ).filter(Q(decided_on__isnull=True) | Q(decided_on__gte=first)).annotate(
+        received_day=TruncDate("received_at"),
+        outcome=Subquery(decision.values("outcome")[:1]),
+        decided_day=Subquery(decision.values("decided_on")[:1]),
+        decided_by=Subquery(decision.values("decided_by_id")[:1]),
+        requested=Subquery(requested), line_service=Subquery(line_service),
+        hours=Subquery(granted_hours), needs=_needs_score("pk"),
+        kin=Exists(enquiries.filter(sender_role__in=NEXT_OF_KIN_ROLES)),
+        lawyer=Exists(enquiries.filter(sender_role=SenderRole.LAWYER)),
+    )
+    targets = {office: weeks * 7 for office, weeks in OfficeSettings.objects.values_list(
+        "allocation_office_id", "decision_target_weeks")}
+    result = []
+    for (case, person, received, decided, outcome, requested_code, line_code, hours, score,
+         kin, lawyer, birth, district, office, assigned, decided_by) in qs.values_list(
+            "id", "person_id", "received_day", "decided_day", "outcome", "requested",
+            "line_service", "hours", "needs", "kin", "lawyer", "person__birth_date",
+            "person__district_id", "allocation_office_id", "assigned_to_id", "decided_by",
+    ).iterator(chunk_size=5000):
+        result.append(rows.ApplicationFact(
+            case, person, received, decided, outcome if decided else None,
+            requested_code or line_code, float(hours) if hours is not None else None,
+            targets.get(office, 21), float(score) if score is not None else None,
+            _age(birth, received), kin, lawyer, district, office, decided_by or assigned))
+    return result
+
+
+def decisions(scope: Scope, first: dt.date, last: dt.date) -> list[rows.DecisionFact]:
+    qs = Decision.objects.filter(scope.persons("person"), status=Decision.Status.DECIDED,
+                                 decided_on__gte=first, decided_on__lte=last)
+    if scope.unit_id is not None:
+        qs = qs.filter(lines__provider_unit_id=scope.unit_id).distinct()
+    return [rows.DecisionFact(*values) for values in qs.values_list(
+        "id", "person_id", "decided_on", "person__district_id", "allocation_office_id",
+        "decided_by_id").iterator(chunk_size=10000)]
+
+
+def complaints(scope: Scope, first: dt.date, last: dt.date) -> list[rows.ComplaintFact]:
+    """Complaints received, reassessed or decided by the county governor in the months."""
+    qs = Complaint.objects.filter(scope.persons("decision__person"), received_on__lte=last
+                                  ).filter(Q(received_on__gte=first) | Q(reassessed_on__gte=first)
+                                           | Q(authority_outcome_on__gte=first))
+    if scope.unit_id is not None:
+        qs = qs.filter(decision__lines__provider_unit_id=scope.unit_id).distinct()
+    result = []
+    for (pk, person, decision, received, reassessment, reassessed_on, authority, authority_on,
+         district, office, caseworker) in qs.values_list(
+            "id", "decision__person_id", "decision_id", "received_on", "reassessment",
+            "reassessed_on", "authority_outcome", "authority_outcome_on",
+            "decision__person__district_id", "decision__allocation_office_id",
+            "decision__decided_by_id").iterator(chunk_size=10000):
+        office_reversed = (None if not reassessment or reassessed_on is None
+                           else reassessment == Complaint.Reassessment.REVERSED)
+        changed = (None if not authority or authority_on is None
+                   else authority != Complaint.AuthorityOutcome.CONFIRMED)
+        result.append(rows.ComplaintFact(
+            pk, person, decision, received, reassessed_on if office_reversed is not None
+            else None, office_reversed, authority_on if changed is not None else None,
+            changed, district, office, caseworker))
+    return result
+
+
+def revisions(scope: Scope, first: dt.date, last: dt.date) -> list[rows.RevisionFact]:
+    if scope.unit_id is not None:
+        return []
+    qs = Revision.objects.filter(scope.persons("decision__person"), due_on__gte=first,
+                                 due_on__lte=last)
+    return [rows.RevisionFact(*values) for values in qs.values_list(
+        "id", "decision__person_id", "due_on", "case__decided_on",
+        "decision__person__district_id", "decision__allocation_office_id",
+        "case__assigned_to_id")]
+
+
+def orders(scope: Scope, first: dt.date, last: dt.date) -> list[rows.OrderFact]:
+    qs = Order.objects.filter(scope.persons("decision__person")).annotate(
+        ordered=TruncDate("created_at"), started=Min("lines__start")).filter(
+        ordered__lte=last).filter(Q(started__isnull=True) | Q(started__gte=first))
+    if scope.unit_id is not None:
+        qs = qs.filter(provider_unit_id=scope.unit_id)
+    return [rows.OrderFact(pk, person, kind, ordered, started, district, office, unit,
+                           caseworker)
+            for (pk, person, kind, ordered, started, district, office, unit, caseworker)
+            in qs.values_list("id", "decision__person_id", "provider_unit__kind", "ordered",
+                              "started", "decision__person__district_id",
+                              "decision__allocation_office_id", "provider_unit_id",
+                              "decision__decided_by_id")]
+
+
+def assessments(scope: Scope, first: dt.date, last: dt.date) -> list[rows.AssessmentFact]:
+    if scope.unit_id is not None:
+        return []
+    # Scores are kept from before the period: the latest assessment before it still counts.
+    qs = Assessment.objects.filter(scope.persons("case__person"), held_on__isnull=False,
+                                   held_on__lte=last).annotate(needs=_needs_score("case_id"))
+    return [rows.AssessmentFact(pk, person, held, joint, float(score) if score is not None
+                                else None, district, office, caseworker)
+            for (pk, person, held, joint, score, district, office, caseworker)
+            in qs.values_list("id", "case__person_id", "held_on", "joint_home_visit", "needs",
+                              "case__person__district_id", "case__allocation_office_id",
+                              "case__assigned_to_id").iterator(chunk_size=10000)]
+
+
+def coercions(scope: Scope, first: dt.date, last: dt.date) -> list[rows.CoercionFact]:
+    qs = CoercionDecision.objects.filter(scope.persons("person"), valid_from__lte=last).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+    if scope.unit_id is not None:
+        qs = qs.filter(provider_unit_id=scope.unit_id)
+    return [rows.CoercionFact(*values) for values in qs.values_list(
+        "id", "person_id", "valid_from", "valid_to", "person__district_id", "provider_unit_id")]
+
+
+def population(scope: Scope, first: dt.date, last: dt.date) -> list[rows.PopulationFact]:
+    """Inhabitants per year: the district rows where the year has them (their sum is the
+    municipality), else the municipality's own row."""
+    if scope.unit_id is not None:
+        return []
+    found = list(Population.objects.filter(
+        municipality_id=scope.municipality_id, year__gte=first.year, year__lte=last.year,
+    ).values_list("year", "age_band", "inhabitants", "district_id"))
+    years_with_districts = {year for year, _, _, district in found if district is not None}
+    result = []
+    for year, band, count, district in found:
+        by_district = year in years_with_districts or scope.district_ids is not None
+        outside = district is None or (scope.district_ids is not None
+                                       and district not in scope.district_ids)
+        if by_district and outside:
+            continue
+        result.append(rows.PopulationFact(year, band, count, district))
+    return result
+
+
+def staffing(scope: Scope, first: dt.date, last: dt.date) -> list[rows.StaffingFact]:
+    qs = UnitStaffing.objects.filter(provider_unit__municipality_id=scope.municipality_id,
+                                     month__gte=first.replace(day=1), month__lte=last)
+    if scope.unit_id is not None:
+        qs = qs.filter(provider_unit_id=scope.unit_id)
+    elif scope.district_ids is not None:
+        qs = qs.filter(provider_unit__districts__in=scope.district_ids).distinct()
+    return [rows.StaffingFact(month, float(hours), float(fte), measures, unit)
+            for month, hours, fte, measures, unit in qs.values_list(
+                "month", "rostered_hours", "fte", "one_to_one_measures", "provider_unit_id")]
+
+
+READERS = {"services": services, "pathways": pathways, "applications": applications,
+           "decisions": decisions, "complaints": complaints, "revisions": revisions,
+           "orders": orders, "assessments": assessments, "coercions": coercions,
+           "population": population, "staffing": staffing}
+
+
+def needs_groupings() -> list[NeedsGrouping]:
+    return [NeedsGrouping(v, start, float(medium), float(extensive))
+            for v, start, medium, extensive in NeedsGroupingVersion.objects.values_list(
+                "version", "valid_from", "medium_from", "extensive_from")]
+
+
+def _first_day(scope: Scope, table: str) -> dt.date | None:
+    """The first day ``table`` has data for the scope (None if it has none)."""
+    if table == "services":
+        return ServiceLine.objects.filter(scope.persons("decision__person"), granted=True,
+                                          start__isnull=False).aggregate(d=Min("start"))["d"]
+    if table == "pathways":
+        return Pathway.objects.filter(scope.persons("person")).aggregate(d=Min("start"))["d"]
+    if table == "applications":
+        moment = Case.objects.filter(scope.persons("person"), kind=Case.Kind.APPLICATION
+                                     ).aggregate(d=Min("received_at"))["d"]
+        return moment and timezone.localdate(moment)
+    if table == "decisions":
+        return Decision.objects.filter(scope.persons("person"), status=Decision.Status.DECIDED
+                                       ).aggregate(d=Min("decided_on"))["d"]
+    if table == "complaints":
+        return Complaint.objects.filter(scope.persons("decision__person")).aggregate(
+            d=Min("received_on"))["d"]
+    if table == "revisions":
+        return Revision.objects.filter(scope.persons("decision__person")).aggregate(
+            d=Min("due_on"))["d"]
+    if table == "orders":
+        moment = Order.objects.filter(scope.persons("decision__person")).aggregate(
+            d=Min("created_at"))["d"]
+        return moment and timezone.localdate(moment)
+    if table == "assessments":
+        return Assessment.objects.filter(scope.persons("case__person")).aggregate(
+            d=Min("held_on"))["d"]
+    if table == "coercions":
+        return CoercionDecision.objects.filter(scope.persons("person")).aggregate(
+            d=Min("valid_from"))["d"]
+    if table == "population":
+        year = Population.objects.filter(municipality_id=scope.municipality_id).aggregate(
+            d=Min("year"))["d"]
+        return year and dt.date(year, 1, 1)
+    if table == "staffing":
+        return UnitStaffing.objects.filter(
+            provider_unit__municipality_id=scope.municipality_id).aggregate(
+            d=Min("month"))["d"]
+    raise ValueError(f"unknown fact table {table!r}")
+
+
+def load(scope: Scope, tables: Iterable[str], first: dt.date, last: dt.date,
+         span: tuple[dt.date, dt.date] | None = None,
+         service_codes: frozenset[str] | None = None) -> rows.Facts:
+    """The rows of ``tables`` that touch [first, last], for the reader's scope; service
+    spells only of ``service_codes`` when given (the indicators' own filter).
+
+    Each table also gives the first day it has data, so a period before a register began
+    (say, pathways coded from 2021) reads "Ingen data", not 0 %.
+    """
+    wanted = set(tables)
+    unknown = wanted - set(READERS)
+    if unknown:
+        raise ValueError(f"unknown fact tables: {sorted(unknown)}")
+    starts = {name: _first_day(scope, name) for name in sorted(wanted)}
+    known = [d for d in starts.values() if d is not None]
+    today = timezone.localdate()
+    covers = span or ((min(known) if known else today + dt.timedelta(days=1)), today)
+    facts = rows.Facts(covers=covers, starts=starts,
+                       needs_groupings=needs_groupings() if "assessments" in wanted else ())
+    for name in wanted:
+        if name == "services":
+            facts.services = services(scope, first, last, service_codes)
+        else:
+            setattr(facts, name, READERS[name](scope, first, last))
+    return facts

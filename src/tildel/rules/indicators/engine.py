@@ -1,0 +1,389 @@
+"""How an indicator is defined and computed (nøkkeltall med presis definisjon).
+
+Each indicator names its numerator (teller) and denominator (nevner) as functions over
+the plain fact rows. A function yields *items* ``(windows, row, subject, amount,
+category)``: the period index (or range of indices) the item falls in, the fact row
+(which carries the grouping keys), who or what it counts (a person id, a pathway id …;
+also what a drill-down lists), an amount (1 for a count, hours for a sum) and a category
+for distributions (or None).
+
+One pass: every function walks its fact table once and yields, per row, the *range* of
+periods it touches (``Timeline.overlapping``); distinct subjects are counted by merging
+ranges into difference arrays. A computation costs about one step per row, whether the
+periods are 60 months or 5 years.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .facts import GROUPINGS, Facts
+from .periods import Timeline, Window
+
+TOTAL = "*"  # the group key of the whole municipality
+SUPPRESS_BELOW = 5  # counts 1–4 are hidden from aggregate-only readers (as SSB does)
+
+Item = tuple  # (window index or range of indices, row, subject, amount, category)
+
+
+class Unit(Enum):
+    PERCENT = ("percent", "%", 100)
+    PER_HUNDRED = ("per_hundred", "per 100", 100)
+    PER_THOUSAND = ("per_thousand", "per 1 000", 1000)
+    HOURS = ("hours", "timer", 1)
+    DAYS = ("days", "dager", 1)
+    COUNT = ("count", "antall", 1)
+    RATIO = ("ratio", "forhold", 1)
+
+    def __init__(self, key: str, label: str, scale: int):
+        self.key, self.label, self.scale = key, label, scale
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an indicator comes from: report number, lines and a short note."""
+
+    report: str
+    lines: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        text = f"Rapport {self.report}, {self.lines}"
+        return f"{text} ({self.note})" if self.note else text
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One key figure, defined once.
+
+    ``numerator_mode`` / ``denominator_mode``: "count" counts distinct subjects, "sum" adds
+    the amounts, "max" takes the largest amount. Without a denominator the value is the
+    numerator (times the unit's scale).
+    """
+
+    code: str
+    name: str
+    definition: str
+    unit: Unit
+    sources: tuple[Source, ...]
+    tables: tuple[str, ...]
+    numerator: Callable[[Facts, Timeline], Iterable[Item]]
+    numerator_name: str
+    denominator: Callable[[Facts, Timeline], Iterable[Item]] | None = None
+    denominator_name: str = ""
+    numerator_mode: str = "count"
+    denominator_mode: str = "count"
+    subject: str = "person"  # what the numerator's subjects are, for drill-down
+    groupings: tuple[str, ...] = tuple(GROUPINGS)
+    categories: tuple[tuple[str, str], ...] = ()
+    categorised_denominator: bool = False  # the denominator is split by category too
+    dynamic_categories: bool = False  # categories are found in the data (e.g. services)
+    snapshot: bool = False  # measured on the last day of each period
+    topic: str = ""
+    services: frozenset[str] | None = None  # the service spells it reads; None: all
+    numerator_people: bool = True  # the numerator counts persons or cases (suppression)
+    denominator_people: bool = True  # False for inhabitants, staffing
+
+    @property
+    def source_text(self) -> str:
+        return "; ".join(str(s) for s in self.sources)
+
+    def category_label(self, category: str | None) -> str:
+        return dict(self.categories).get(category, "") if category else ""
+
+
+class Status(Enum):
+    OK = ("ok", "")
+    NO_DATA = ("no_data", "Ingen data")
+    ZERO_DENOMINATOR = ("zero_denominator", "Nevneren er null")
+    SUPPRESSED = ("suppressed", "Skjult (færre enn 5)")
+    NOT_GROUPABLE = ("not_groupable", "Kan ikke grupperes slik")
+
+    def __init__(self, key: str, label: str):
+        self.key, self.label = key, label
+
+
+@dataclass
+class Value:
+    """One figure: an indicator for one period, one group and (for distributions) one
+    category, with its numerator and denominator."""
+
+    indicator: Indicator
+    window: Window
+    group: object  # a grouping key (id) or TOTAL
+    category: str | None
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    numerator_count: int = 0
+    denominator_count: int = 0
+    status: Status = Status.OK
+    subjects: frozenset | None = field(default=None, repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    def suppressed(self, threshold: int = SUPPRESS_BELOW) -> Value:
+        """This value as an aggregate-only reader may see it: small counts hidden.
+
+        A count of 1–4 persons or cases in the numerator or denominator could point at
+        someone, so the value and both counts are withheld (0 is shown: it points at no
+        one). Sides that count no one (inhabitants, unit-months) are not a reason; a count
+        indicator whose value is a formula on persons (report 001's "Andre") is hidden when
+        the value itself is 1–4.
+        """
+        indicator = self.indicator
+        counts = [self.numerator_count] if indicator.numerator_people else []
+        if indicator.denominator is not None and indicator.denominator_people:
+            counts.append(self.denominator_count)
+        small = any(0 < c < threshold for c in counts)
+        if (indicator.unit is Unit.COUNT and indicator.numerator_mode == "sum"
+                and self.value is not None and 0 < abs(self.value) < threshold):
+            small = True
+        if self.status in (Status.NO_DATA, Status.NOT_GROUPABLE, Status.SUPPRESSED) \
+                or not small:
+            return Value(**{**self.__dict__, "subjects": None})
+        return self.hidden()
+
+    def hidden(self) -> Value:
+        return Value(self.indicator, self.window, self.group, self.category, None, None, None,
+                     0, 0, Status.SUPPRESSED, None)
+
+
+def suppress(values: list[Value], threshold: int = SUPPRESS_BELOW) -> list[Value]:
+    """Primary and complementary suppression for aggregate-only readers.
+
+    Hiding one cell is not enough when the others and the total are shown: the total minus
+    the visible groups gives the hidden one back. So wherever exactly one cell of a set is
+    hidden (the groups of one period and category, or the categories of one period and
+    group), the next-smallest cell of that set is hidden too, or the total if no other
+    cell is left; repeated until no set has a single hidden cell.
+    """
+    result = [v.suppressed(threshold) for v in values]
+    for _ in range(4):
+        changed = False
+        for key_of, total_of in ((lambda v: (v.window.key, v.category), lambda v: v.group),
+                                 (lambda v: (v.window.key, v.group), lambda v: None)):
+            sets: dict[tuple, list[int]] = {}
+            for i, v in enumerate(result):
+                sets.setdefault(key_of(v), []).append(i)
+            for members in sets.values():
+                if len(members) < 2:
+                    continue
+                changed |= _complement(result, members, total_of)
+        if not changed:
+            break
+    return result
+
+
+def _complement(result: list[Value], members: list[int], total_of) -> bool:
+    """Hide one more cell of ``members`` if exactly one of its parts is hidden."""
+    parts = [i for i in members if total_of(result[i]) != TOTAL]
+    totals = [i for i in members if total_of(result[i]) == TOTAL]
+    hidden = [i for i in parts if result[i].status is Status.SUPPRESSED]
+    if len(hidden) != 1:
+        return False
+    shown = [i for i in parts if result[i].status is Status.OK]
+    candidates = shown or [i for i in totals if result[i].status is Status.OK]
+    if not candidates:
+        return False
+    smallest = min(candidates, key=lambda i: (result[i].numerator_count,
+                                              result[i].denominator_count))
+    result[smallest] = result[smallest].hidden()
+    return True
+
+
+class _Side:
+    """Accumulates one side (numerator or denominator) per (group, category) over periods.
+
+    Items carry a *range* of periods (or one period index). Distinct subjects are counted
+    by merging each subject's ranges, then adding each merged range once to a difference
+    array, so a person in a pathway for 30 months costs one entry, not thirty.
+    """
+
+    __slots__ = ("mode", "size", "ranges", "sums", "peaks")
+
+    def __init__(self, mode: str, size: int):
+        self.mode, self.size = mode, size
+        self.ranges: dict[tuple, dict] = {}
+        self.sums: dict[tuple, list[float]] = {}
+        self.peaks: dict[tuple, dict[int, float]] = {}
+
+    def add(self, key: tuple, subject, first: int, stop: int, amount: float) -> None:
+        subjects = self.ranges.get(key)
+        if subjects is None:
+            subjects = self.ranges[key] = {}
+        spans = subjects.get(subject)
+        if spans is None:
+            subjects[subject] = [(first, stop)]
+        else:
+            spans.append((first, stop))
+        if self.mode == "sum":
+            diff = self.sums.get(key)
+            if diff is None:
+                diff = self.sums[key] = [0.0] * (self.size + 1)
+            diff[first] += amount
+            diff[stop] -= amount
+        elif self.mode == "max":
+            peaks = self.peaks.setdefault(key, {})
+            for w in range(first, stop):
+                if amount > peaks.get(w, -math.inf):
+                    peaks[w] = amount
+
+    def finish(self, keep_subjects: bool) -> dict[tuple, tuple[list, list, list | None]]:
+        """Per key: (value per period, distinct subjects per period, subject sets or None)."""
+        result = {}
+        size = self.size
+        for key, subjects in self.ranges.items():
+            diff = [0] * (size + 1)
+            sets = [set() for _ in range(size)] if keep_subjects else None
+            for subject, spans in subjects.items():
+                if len(spans) > 1:
+                    spans = _merged(spans)
+                for first, stop in spans:
+                    diff[first] += 1
+                    diff[stop] -= 1
+                    if sets is not None:
+                        for w in range(first, stop):
+                            sets[w].add(subject)
+            counts = list(itertools.accumulate(diff[:size]))
+            if self.mode == "count":
+                values = [float(c) for c in counts]
+            elif self.mode == "sum":
+                values = list(itertools.accumulate(self.sums[key][:size]))
+            else:
+                peaks = self.peaks.get(key, {})
+                values = [peaks.get(w, 0.0) for w in range(size)]
+            result[key] = (values, counts, sets)
+        return result
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    merged = [spans[0]]
+    for first, stop in spans[1:]:
+        last_first, last_stop = merged[-1]
+        if first <= last_stop:
+            if stop > last_stop:
+                merged[-1] = (last_first, stop)
+        else:
+            merged.append((first, stop))
+    return merged
+
+
+def _accumulate(items: Iterable[Item], side: _Side, by: str | None,
+                categorised: bool) -> None:
+    add = side.add
+    for w, row, subject, amount, category in items:
+        if type(w) is int:
+            first, stop = w, w + 1
+        else:
+            first, stop = w.start, w.stop
+            if first >= stop:
+                continue
+        cat = category if categorised else None
+        # A pair of amounts is (for the whole municipality, for the row's group): a
+        # person's month counts once in the total but in each unit that served them.
+        total, group = amount if type(amount) is tuple else (amount, amount)
+        add((TOTAL, cat), subject, first, stop, total)
+        if by is not None:
+            add((getattr(row, by), cat), subject, first, stop, group)
+
+
+def evaluate(indicator: Indicator, facts: Facts, periods: Sequence[Window],
+             by: str = "municipality", keep_subjects: bool = False) -> list[Value]:
+    """The indicator for every period, per group of ``by`` and for the whole municipality.
+
+    Periods wholly outside the data (``facts.covers``, narrowed by ``facts.starts`` for the
+    indicator's tables) are NO_DATA; a share with an empty denominator is NO_DATA too,
+    never 0 %.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    timeline = Timeline(periods)
+    key_by = None if by == "municipality" else by
+    if key_by is not None and key_by not in indicator.groupings:
+        return [Value(indicator, w, TOTAL, None, None, None, None, status=Status.NOT_GROUPABLE)
+                for w in timeline.windows]
+    size = len(timeline)
+    numerator = _Side(indicator.numerator_mode, size)
+    categorised = bool(indicator.categories) or indicator.dynamic_categories
+    _accumulate(indicator.numerator(facts, timeline), numerator, key_by, categorised)
+    denominator = None
+    if indicator.denominator is not None:
+        denominator = _Side(indicator.denominator_mode, size)
+        _accumulate(indicator.denominator(facts, timeline), denominator, key_by,
+                    indicator.categorised_denominator)
+    groups = {key[0] for side in (numerator, denominator) if side for key in side.ranges}
+    groups.add(TOTAL)
+    categories = [c for c, _ in indicator.categories] or [None]
+    if indicator.dynamic_categories:
+        categories = sorted({key[1] for key in numerator.ranges}, key=str) or [None]
+    num_totals = numerator.finish(keep_subjects)
+    den_totals = denominator.finish(False) if denominator is not None else None
+    first, last = facts.covers
+    table_starts = [facts.starts[t] for t in indicator.tables if t in facts.starts]
+    if table_starts:
+        first = None if None in table_starts else max(first, *table_starts)
+    values = []
+    for w, window in enumerate(timeline.windows):
+        covered = first is not None and window.end >= first and window.start <= last
+        for group in sorted(groups, key=_sort_key):
+            for category in categories:
+                values.append(_value(indicator, window, w, group, category, num_totals,
+                                     den_totals, covered))
+    return values
+
+
+def _sort_key(group) -> tuple:
+    return (group != TOTAL, group is None, str(type(group)), group if group not in (
+        TOTAL, None) else 0)
+
+
+_EMPTY = (None, None, None)
+
+
+def _value(indicator: Indicator, window: Window, w: int, group, category, numerator: dict,
+           denominator: dict | None, covered: bool) -> Value:
+    if not covered:
+        return Value(indicator, window, group, category, None, None, None,
+                     status=Status.NO_DATA)
+    values, counts, sets = numerator.get((group, category), _EMPTY)
+    num = values[w] if values else 0.0
+    num_count = counts[w] if counts else 0
+    subjects = frozenset(sets[w]) if sets else None
+    scale = indicator.unit.scale
+    if denominator is None:
+        return Value(indicator, window, group, category, num, None, num * scale, num_count,
+                     0, Status.OK, subjects)
+    den_key = (group, category if indicator.categorised_denominator else None)
+    den_values, den_counts, _ = denominator.get(den_key, _EMPTY)
+    den = den_values[w] if den_values else 0.0
+    den_count = den_counts[w] if den_counts else 0
+    if den_count == 0 and (num_count == 0 or not indicator.denominator_people):
+        # Nothing to count, or inhabitants / rostered hours not given for the period.
+        return Value(indicator, window, group, category, num, den, None, 0, 0,
+                     Status.NO_DATA, subjects)
+    if den == 0:
+        return Value(indicator, window, group, category, num, den, None, num_count, den_count,
+                     Status.ZERO_DENOMINATOR, subjects)
+    return Value(indicator, window, group, category, num, den, num / den * scale, num_count,
+                 den_count, Status.OK, subjects)
+
+
+def change(before: Value | None, after: Value) -> tuple[float | None, float | None]:
+    """Change from ``before`` to ``after``: (difference, percent of ``before``).
+
+    Report 001 T7 (L1112-1166) states change as Δ persons and Δ / value in the first year.
+    None where either value is missing or the first is 0 (no percent of nothing).
+    """
+    if before is None or before.value is None or after.value is None:
+        return None, None
+    difference = after.value - before.value
+    percent = difference / before.value * 100 if before.value else None
+    return difference, percent
