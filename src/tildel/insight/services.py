@@ -39,8 +39,9 @@ GROUPINGS_BY_ROLE = {
     Role.PROVIDER_LEADER: ("municipality", "unit"),
 }
 NOT_SET = "Ikke angitt"
-#: All 30 indicators monthly over five years; more in one request would tie up a worker.
-MAX_INDICATOR_PERIODS = 1800
+#: Room for the whole catalogue monthly over five years (31 × 60 = 1 860); more in one
+#: request would tie up a worker for minutes.
+MAX_INDICATOR_PERIODS = 2400
 
 
 class InsightError(ValueError):
