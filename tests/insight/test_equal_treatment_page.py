@@ -133,7 +133,7 @@ def test_query_count_does_not_grow_with_applications(equal_world, client):
     with CaptureQueriesContext(connection) as after:
         assert client.get(URL).status_code == 200
     assert len(after) == len(before)
-    assert len(before) <= 15
+    assert len(before) <= 20  # applications: seven queries, whatever their number
 
 
 # -- suppression for aggregate-only readers ----------------------------------------------------

@@ -13,7 +13,10 @@ D = dt.date
 MONTH = ind.windows(D(2024, 3, 1), D(2024, 3, 1))
 
 
-def _users(per_district: dict[int, int], service="hjemmesykepleie", birth=D(1940, 1, 1)):
+BORN = D(1940, 1, 1)
+
+
+def _users(per_district: dict[int, int], service="hjemmesykepleie", birth=BORN):
     spells, person = [], 0
     for district, count in per_district.items():
         for _ in range(count):

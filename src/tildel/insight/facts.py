@@ -1,5 +1,9 @@
 """Read the fact rows the indicators need, one query per table, scoped to the reader.
 
+Rows are fetched whole, not through ``.iterator()``: on PostgreSQL outside a transaction
+that declares a WITH HOLD cursor, which materialises the result first (measured: 0.6 s
+extra per 130,000 rows).
+
 Only the tables the chosen indicators name are read, and only rows that touch the months
 asked for. Scope follows the reader's role (accounts.models): an office role sees the
 persons of its districts, a provider leader its own unit; management and analysts the
@@ -12,8 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models
-from django.db.models import Avg, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -92,7 +95,7 @@ def services(scope: Scope, first: dt.date, last: dt.date,
                 "extent_unit", "decision__person__birth_date",
                 "decision__person__intellectual_disability", "decision__person__district_id",
                 "decision__allocation_office_id", "provider_unit_id", "decision__decided_by_id",
-            ).iterator(chunk_size=10000)]
+            )]
 
 
 def pathways(scope: Scope, first: dt.date, last: dt.date) -> list[rows.PathwayFact]:
@@ -103,60 +106,75 @@ def pathways(scope: Scope, first: dt.date, last: dt.date) -> list[rows.PathwayFa
     return [rows.PathwayFact(*values) for values in qs.values_list(
         "id", "person_id", "code", "start", "deadline", "real_end", "outcome",
         "person__district_id", "case__allocation_office_id", "provider_unit_id",
-        "case__assigned_to_id").iterator(chunk_size=10000)]
+        "case__assigned_to_id")]
 
 
-def _needs_score(case_ref: str):
-    """Mean of the scores 1–5 (9 is "not relevant") of the case's assessment."""
-    return Subquery(FunctionalScore.objects.filter(
-        assessment__case=OuterRef(case_ref), score__gte=1, score__lte=5,
-    ).values("assessment").annotate(mean=Avg("score")).values("mean")[:1])
+def _needs_by_case(cases) -> dict[int, float]:
+    """Mean of the scores 1–5 (9 is "not relevant") of each case's assessment."""
+    return {case: float(mean) for case, mean in FunctionalScore.objects.filter(
+        assessment__case__in=cases, score__gte=1, score__lte=5,
+    ).order_by().values("assessment__case").annotate(mean=Avg("score")).values_list(
+        "assessment__case", "mean")}
+
+
+def _first_per_case(rows_by_pk) -> dict[int, tuple]:
+    """The first row (lowest ordering) per case from (case, …) rows already ordered."""
+    first: dict[int, tuple] = {}
+    for row in rows_by_pk:
+        first.setdefault(row[0], row)
+    return first
 
 
 def applications(scope: Scope, first: dt.date, last: dt.date) -> list[rows.ApplicationFact]:
+    """Applications received by ``last`` and not decided before ``first``.
+
+    One query per kind of detail (decision, services, hours, scores, enquiries), each
+    filtered to the same cases, merged here: correlated subqueries per case took 11 s for a
+    city's five years on PostgreSQL.
+    """
     if scope.unit_id is not None:
         return []  # applications are the offices' work, not a unit's
-    decision = Decision.objects.filter(case=OuterRef("pk"), status=Decision.Status.DECIDED
-                                       ).order_by("decided_on", "pk")
-    requested = Case.requested_services.through.objects.filter(
-        case_id=OuterRef("pk")).order_by("pk").values("service__code")[:1]
-    line_service = ServiceLine.objects.filter(
-        decision__case=OuterRef("pk")).order_by("pk").values("service_version__service__code")[:1]
-    weekly = models.Case(  # hours per week; hours per month ÷ 4 (IPLOS)
-        models.When(extent_unit=ExtentUnit.HOURS_PER_MONTH, then=F("extent") / 4),
-        default=F("extent"), output_field=models.DecimalField())
-    granted_hours = ServiceLine.objects.filter(
-        decision__case=OuterRef("pk"), decision__status=Decision.Status.DECIDED, granted=True,
-        extent_unit__in=(ExtentUnit.HOURS_PER_WEEK, ExtentUnit.HOURS_PER_MONTH),
-    ).order_by().values("decision__case").annotate(total=Sum(weekly)).values("total")[:1]
-    enquiries = Enquiry.objects.filter(case=OuterRef("pk"))
-    qs = Case.objects.filter(
-        scope.persons("person"), kind=Case.Kind.APPLICATION,
-        received_at__date__lte=last,
-    ).filter(Q(decided_on__isnull=True) | Q(decided_on__gte=first)).annotate(
-        received_day=TruncDate("received_at"),
-        outcome=Subquery(decision.values("outcome")[:1]),
-        decided_day=Subquery(decision.values("decided_on")[:1]),
-        decided_by=Subquery(decision.values("decided_by_id")[:1]),
-        requested=Subquery(requested), line_service=Subquery(line_service),
-        hours=Subquery(granted_hours), needs=_needs_score("pk"),
-        kin=Exists(enquiries.filter(sender_role__in=NEXT_OF_KIN_ROLES)),
-        lawyer=Exists(enquiries.filter(sender_role=SenderRole.LAWYER)),
-    )
+    cases = Case.objects.filter(
+        scope.persons("person"), kind=Case.Kind.APPLICATION, received_at__date__lte=last,
+    ).filter(Q(decided_on__isnull=True) | Q(decided_on__gte=first))
+    ids = cases.values("id")
+    decisions = _first_per_case(Decision.objects.filter(
+        case__in=ids, status=Decision.Status.DECIDED).order_by(
+        "case_id", "decided_on", "id").values_list(
+        "case_id", "outcome", "decided_on", "decided_by_id"))
+    requested = _first_per_case(Case.requested_services.through.objects.filter(
+        case_id__in=ids).order_by("case_id", "id").values_list(
+        "case_id", "service__code"))
+    lines = ServiceLine.objects.filter(decision__case__in=ids).order_by(
+        "decision__case_id", "id").values_list(
+        "decision__case_id", "service_version__service__code", "granted", "extent",
+        "extent_unit", "decision__status")
+    line_service: dict[int, str] = {}
+    hours: dict[int, float] = {}
+    for case, code, granted, extent, unit, status in lines:
+        line_service.setdefault(case, code)
+        weekly = _weekly(extent, unit)
+        if granted and status == Decision.Status.DECIDED and weekly is not None:
+            hours[case] = hours.get(case, 0.0) + weekly
+    needs = _needs_by_case(ids)
+    kin, lawyer = set(), set()
+    for case, role in Enquiry.objects.filter(
+            case__in=ids, sender_role__in=(*NEXT_OF_KIN_ROLES, SenderRole.LAWYER)
+    ).values_list("case_id", "sender_role"):
+        (lawyer if role == SenderRole.LAWYER else kin).add(case)
     targets = {office: weeks * 7 for office, weeks in OfficeSettings.objects.values_list(
         "allocation_office_id", "decision_target_weeks")}
     result = []
-    for (case, person, received, decided, outcome, requested_code, line_code, hours, score,
-         kin, lawyer, birth, district, office, assigned, decided_by) in qs.values_list(
-            "id", "person_id", "received_day", "decided_day", "outcome", "requested",
-            "line_service", "hours", "needs", "kin", "lawyer", "person__birth_date",
-            "person__district_id", "allocation_office_id", "assigned_to_id", "decided_by",
-    ).iterator(chunk_size=5000):
+    for case, person, received, birth, district, office, assigned in cases.annotate(
+            received_day=TruncDate("received_at")).values_list(
+            "id", "person_id", "received_day", "person__birth_date", "person__district_id",
+            "allocation_office_id", "assigned_to_id"):
+        _, outcome, decided, decided_by = decisions.get(case, (case, None, None, None))
+        service = requested.get(case, (case, None))[1] or line_service.get(case)
         result.append(rows.ApplicationFact(
-            case, person, received, decided, outcome if decided else None,
-            requested_code or line_code, float(hours) if hours is not None else None,
-            targets.get(office, 21), float(score) if score is not None else None,
-            _age(birth, received), kin, lawyer, district, office, decided_by or assigned))
+            case, person, received, decided, outcome if decided else None, service,
+            hours.get(case), targets.get(office, 21), needs.get(case), _age(birth, received),
+            case in kin, case in lawyer, district, office, decided_by or assigned))
     return result
 
 
@@ -167,7 +185,7 @@ def decisions(scope: Scope, first: dt.date, last: dt.date) -> list[rows.Decision
         qs = qs.filter(lines__provider_unit_id=scope.unit_id).distinct()
     return [rows.DecisionFact(*values) for values in qs.values_list(
         "id", "person_id", "decided_on", "person__district_id", "allocation_office_id",
-        "decided_by_id").iterator(chunk_size=10000)]
+        "decided_by_id")]
 
 
 def complaints(scope: Scope, first: dt.date, last: dt.date) -> list[rows.ComplaintFact]:
@@ -183,7 +201,7 @@ def complaints(scope: Scope, first: dt.date, last: dt.date) -> list[rows.Complai
             "id", "decision__person_id", "decision_id", "received_on", "reassessment",
             "reassessed_on", "authority_outcome", "authority_outcome_on",
             "decision__person__district_id", "decision__allocation_office_id",
-            "decision__decided_by_id").iterator(chunk_size=10000):
+            "decision__decided_by_id"):
         office_reversed = (None if not reassessment or reassessed_on is None
                            else reassessment == Complaint.Reassessment.REVERSED)
         changed = (None if not authority or authority_on is None
@@ -226,13 +244,14 @@ def assessments(scope: Scope, first: dt.date, last: dt.date) -> list[rows.Assess
         return []
     # Scores are kept from before the period: the latest assessment before it still counts.
     qs = Assessment.objects.filter(scope.persons("case__person"), held_on__isnull=False,
-                                   held_on__lte=last).annotate(needs=_needs_score("case_id"))
-    return [rows.AssessmentFact(pk, person, held, joint, float(score) if score is not None
-                                else None, district, office, caseworker)
-            for (pk, person, held, joint, score, district, office, caseworker)
-            in qs.values_list("id", "case__person_id", "held_on", "joint_home_visit", "needs",
+                                   held_on__lte=last)
+    needs = _needs_by_case(qs.values("case_id"))
+    return [rows.AssessmentFact(pk, person, held, joint, needs.get(case), district, office,
+                                caseworker)
+            for (pk, case, person, held, joint, district, office, caseworker)
+            in qs.values_list("id", "case_id", "case__person_id", "held_on", "joint_home_visit",
                               "case__person__district_id", "case__allocation_office_id",
-                              "case__assigned_to_id").iterator(chunk_size=10000)]
+                              "case__assigned_to_id")]
 
 
 def coercions(scope: Scope, first: dt.date, last: dt.date) -> list[rows.CoercionFact]:

@@ -80,16 +80,26 @@ class _Months:
         return (a, b) if a <= b else None
 
     def chunks(self, a: int, b: int) -> Iterator[tuple[range, int]]:
-        """(range of windows, months of [a, b] in each) for months a..b, in ≤ 3 runs."""
+        """(range of windows, months of [a, b] in each) for months a..b, in ≤ 3 runs: the
+        first and last window may be partly covered, the ones between wholly."""
         wa, wb = self.window[a - self.first], self.window[b - self.first]
-        run_start, run_months = wa, None
-        for w in range(wa, wb + 1):
-            months = min(b, self.last_month[w]) - max(a, self.first_month[w]) + 1
-            if months != run_months:
-                if run_months is not None:
-                    yield range(run_start, w), run_months
-                run_start, run_months = w, months
-        yield range(run_start, wb + 1), run_months
+        if wa == wb:
+            yield range(wa, wa + 1), b - a + 1
+            return
+        head = self.last_month[wa] - a + 1
+        tail = b - self.first_month[wb] + 1
+        whole = self.last_month[wa + 1] - self.first_month[wa + 1] + 1
+        runs = [(wa, wa + 1, head), (wa + 1, wb, whole), (wb, wb + 1, tail)]
+        merged: list[list[int]] = []
+        for start, stop, months in runs:
+            if start >= stop:
+                continue
+            if merged and merged[-1][2] == months and merged[-1][1] == start:
+                merged[-1][1] = stop
+            else:
+                merged.append([start, stop, months])
+        for start, stop, months in merged:
+            yield range(start, stop), months
 
 
 def _months(facts: Facts, timeline: Timeline) -> _Months:

@@ -201,84 +201,82 @@ def _complement(result: list[Value], members: list[int], total_of) -> bool:
 class _Side:
     """Accumulates one side (numerator or denominator) per (group, category) over periods.
 
-    Items carry a *range* of periods (or one period index). Distinct subjects are counted
-    by merging each subject's ranges, then adding each merged range once to a difference
-    array, so a person in a pathway for 30 months costs one entry, not thirty.
+    Items carry a *range* of periods (or one period index). Each key keeps a flat list of
+    (subject, first, stop, amount); ``finish`` sorts it (in C) and merges each subject's
+    ranges before adding them once to a difference array, so a person in a pathway for
+    30 months costs one entry, not thirty, and a person counts once per period.
     """
 
-    __slots__ = ("mode", "size", "ranges", "sums", "peaks")
+    __slots__ = ("mode", "size", "entries")
 
     def __init__(self, mode: str, size: int):
         self.mode, self.size = mode, size
-        self.ranges: dict[tuple, dict] = {}
-        self.sums: dict[tuple, list[float]] = {}
-        self.peaks: dict[tuple, dict[int, float]] = {}
-
-    def add(self, key: tuple, subject, first: int, stop: int, amount: float) -> None:
-        subjects = self.ranges.get(key)
-        if subjects is None:
-            subjects = self.ranges[key] = {}
-        spans = subjects.get(subject)
-        if spans is None:
-            subjects[subject] = [(first, stop)]
-        else:
-            spans.append((first, stop))
-        if self.mode == "sum":
-            diff = self.sums.get(key)
-            if diff is None:
-                diff = self.sums[key] = [0.0] * (self.size + 1)
-            diff[first] += amount
-            diff[stop] -= amount
-        elif self.mode == "max":
-            peaks = self.peaks.setdefault(key, {})
-            for w in range(first, stop):
-                if amount > peaks.get(w, -math.inf):
-                    peaks[w] = amount
+        self.entries: dict[tuple, list[tuple]] = {}
 
     def finish(self, keep_subjects: bool) -> dict[tuple, tuple[list, list, list | None]]:
         """Per key: (value per period, distinct subjects per period, subject sets or None)."""
         result = {}
-        size = self.size
-        for key, subjects in self.ranges.items():
-            diff = [0] * (size + 1)
+        size, mode = self.size, self.mode
+        for key, entries in self.entries.items():
+            try:
+                entries.sort(key=_subject_first)
+            except TypeError:  # subjects that do not compare, e.g. (None, "80+") and (1, …)
+                entries.sort(key=_subject_text_first)
+            counts_diff = [0] * (size + 1)
+            sums_diff = [0.0] * (size + 1) if mode == "sum" else None
+            peaks: dict[int, float] = {}
             sets = [set() for _ in range(size)] if keep_subjects else None
-            for subject, spans in subjects.items():
-                if len(spans) > 1:
-                    spans = _merged(spans)
-                for first, stop in spans:
-                    diff[first] += 1
-                    diff[stop] -= 1
+            previous, span_first, span_stop = _NOTHING, 0, 0
+            for subject, first, stop, amount in entries:
+                if sums_diff is not None:
+                    sums_diff[first] += amount
+                    sums_diff[stop] -= amount
+                elif mode == "max":
+                    for w in range(first, stop):
+                        if amount > peaks.get(w, -math.inf):
+                            peaks[w] = amount
+                if subject == previous and first <= span_stop:
+                    if stop > span_stop:
+                        span_stop = stop
+                    continue
+                if previous is not _NOTHING:
+                    counts_diff[span_first] += 1
+                    counts_diff[span_stop] -= 1
                     if sets is not None:
-                        for w in range(first, stop):
-                            sets[w].add(subject)
-            counts = list(itertools.accumulate(diff[:size]))
-            if self.mode == "count":
+                        for w in range(span_first, span_stop):
+                            sets[w].add(previous)
+                previous, span_first, span_stop = subject, first, stop
+            if previous is not _NOTHING:
+                counts_diff[span_first] += 1
+                counts_diff[span_stop] -= 1
+                if sets is not None:
+                    for w in range(span_first, span_stop):
+                        sets[w].add(previous)
+            counts = list(itertools.accumulate(counts_diff[:size]))
+            if mode == "count":
                 values = [float(c) for c in counts]
-            elif self.mode == "sum":
-                values = list(itertools.accumulate(self.sums[key][:size]))
+            elif mode == "sum":
+                values = list(itertools.accumulate(sums_diff[:size]))
             else:
-                peaks = self.peaks.get(key, {})
                 values = [peaks.get(w, 0.0) for w in range(size)]
             result[key] = (values, counts, sets)
         return result
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    merged = [spans[0]]
-    for first, stop in spans[1:]:
-        last_first, last_stop = merged[-1]
-        if first <= last_stop:
-            if stop > last_stop:
-                merged[-1] = (last_first, stop)
-        else:
-            merged.append((first, stop))
-    return merged
+_NOTHING = object()
+
+
+def _subject_first(entry: tuple):
+    return (entry[0], entry[1])
+
+
+def _subject_text_first(entry: tuple):
+    return (repr(entry[0]), entry[1])
 
 
 def _accumulate(items: Iterable[Item], side: _Side, by: str | None,
                 categorised: bool) -> None:
-    add = side.add
+    entries = side.entries
     for w, row, subject, amount, category in items:
         if type(w) is int:
             first, stop = w, w + 1
@@ -289,10 +287,21 @@ def _accumulate(items: Iterable[Item], side: _Side, by: str | None,
         cat = category if categorised else None
         # A pair of amounts is (for the whole municipality, for the row's group): a
         # person's month counts once in the total but in each unit that served them.
-        total, group = amount if type(amount) is tuple else (amount, amount)
-        add((TOTAL, cat), subject, first, stop, total)
+        if type(amount) is tuple:
+            total, group = amount
+        else:
+            total = group = amount
+        key = (TOTAL, cat)
+        found = entries.get(key)
+        if found is None:
+            found = entries[key] = []
+        found.append((subject, first, stop, total))
         if by is not None:
-            add((getattr(row, by), cat), subject, first, stop, group)
+            key = (getattr(row, by), cat)
+            found = entries.get(key)
+            if found is None:
+                found = entries[key] = []
+            found.append((subject, first, stop, group))
 
 
 def evaluate(indicator: Indicator, facts: Facts, periods: Sequence[Window],
@@ -319,11 +328,11 @@ def evaluate(indicator: Indicator, facts: Facts, periods: Sequence[Window],
         denominator = _Side(indicator.denominator_mode, size)
         _accumulate(indicator.denominator(facts, timeline), denominator, key_by,
                     indicator.categorised_denominator)
-    groups = {key[0] for side in (numerator, denominator) if side for key in side.ranges}
+    groups = {key[0] for side in (numerator, denominator) if side for key in side.entries}
     groups.add(TOTAL)
     categories = [c for c, _ in indicator.categories] or [None]
     if indicator.dynamic_categories:
-        categories = sorted({key[1] for key in numerator.ranges}, key=str) or [None]
+        categories = sorted({key[1] for key in numerator.entries}, key=str) or [None]
     num_totals = numerator.finish(keep_subjects)
     den_totals = denominator.finish(False) if denominator is not None else None
     first, last = facts.covers
