@@ -81,6 +81,10 @@ class User(AbstractUser):
     def is_provider_role(self) -> bool:
         return self.role in PROVIDER_ROLES
 
+    def home_municipality(self) -> Municipality | None:
+        """The municipality whose data the user works on: the first by number."""
+        return self.municipalities.order_by("number").first()
+
     def district_ids(self) -> set[int]:
         """The districts whose persons an office role may see (cached per instance)."""
         if not hasattr(self, "_district_ids"):

@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from tildel.financing import data, services
 from tildel.financing.models import AccountEntry, FinancingModel, KostraFunction
-from tildel.financing.textfiles import csv_rows
+from tildel.financing.textfiles import month_cell, refuse, table
 from tildel.organisation.models import ProviderUnit
 from tildel.rules.financing.budget import months_of
 
 REQUIRED = ("unit", "month", "amount", "function")
-SHOWN_PROBLEMS = 20
 
 
 class AccountsError(ValueError):
@@ -36,30 +35,15 @@ class ImportResult:
 
 
 def parse(stream, name: str, units: dict[str, ProviderUnit]):
-    try:
-        reader = csv_rows(stream.read())
-    except UnicodeDecodeError as error:
-        raise AccountsError(f"{name}: filen er ikke UTF-8-kodet.") from error
-    header = [h.strip().lower() for h in next(reader, [])]
-    if not any(header):
-        raise AccountsError(f"{name}: filen er tom.")
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise AccountsError(f"{name}: mangler kolonne {', '.join(missing)}.")
-    index = {c: header.index(c) for c in REQUIRED}
     problems, entries, seen = [], {}, {}
     functions = {f.value for f in KostraFunction}
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
+    for number, values in table(stream.read(), name, REQUIRED, AccountsError):
         unit = units.get(values["unit"])
         if unit is None:
             problems.append(f"rad {number}, kolonne unit: ukjent enhet «{values['unit']}»")
             continue
         try:
-            year, month = (int(p) for p in values["month"].split("-"))
-            first = dt.date(year, month, 1)
+            first = month_cell(values["month"])
         except ValueError:
             problems.append(f"rad {number}, kolonne month: «{values['month']}» er ikke en "
                             f"måned (ÅÅÅÅ-MM)")
@@ -83,10 +67,7 @@ def parse(stream, name: str, units: dict[str, ProviderUnit]):
             continue
         seen[key] = number
         entries[key] = amount
-    if problems:
-        more = len(problems) - SHOWN_PROBLEMS
-        text = "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; og {more} til" if more > 0 else "")
-        raise AccountsError(f"{name}: {len(problems)} feil, ingenting er importert: {text}.")
+    refuse(problems, name, AccountsError)
     if not entries:
         raise AccountsError(f"{name}: filen har ingen regnskapsrader.")
     return entries

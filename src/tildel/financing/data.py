@@ -23,14 +23,14 @@ from tildel.financing.textfiles import gc_paused
 from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules.financing.budget import NO_MONTHS, UserYear, months_of
 from tildel.rules.financing.frame import ServiceMonth
+from tildel.rules.financing.levels import HOME_BASED_UNIT_KINDS
 from tildel.rules.hours import monthly_from_weekly
 
 ZERO = Decimal(0)
 
 # The user-directed part covers practical help, home nursing and the environmental service
-# (report 000 L1996-2004).
-HOME_BASED_KINDS = (ProviderKind.HOME_NURSING, ProviderKind.PRACTICAL_HELP,
-                    ProviderKind.ENVIRONMENTAL)
+# (report 000 L1996-2004); the key figures' level distribution uses the same rule.
+HOME_BASED_KINDS = tuple(sorted(ProviderKind(kind) for kind in HOME_BASED_UNIT_KINDS))
 
 
 def home_based_units(municipality) -> list[ProviderUnit]:

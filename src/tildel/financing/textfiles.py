@@ -4,10 +4,13 @@ spreadsheet reader runs without a database."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gc
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+SHOWN_PROBLEMS = 20
 
 
 def csv_rows(raw: bytes | str) -> Iterator[list[str]]:
@@ -31,3 +34,38 @@ def gc_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+def table(raw: bytes, name: str, required: tuple[str, ...], error: type[Exception]
+          ) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: stripped text}) for each non-empty row of an uploaded CSV
+    whose header holds ``required``; ``error`` (with the file's name) for an unreadable
+    file, an empty one or a missing column."""
+    try:
+        reader = csv_rows(raw)
+    except UnicodeDecodeError as problem:
+        raise error(f"{name}: filen er ikke UTF-8-kodet.") from problem
+    header = [h.strip().lower() for h in next(reader, [])]
+    if not any(header):
+        raise error(f"{name}: filen er tom.")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise error(f"{name}: mangler kolonne {', '.join(missing)}.")
+    index = {c: header.index(c) for c in header if c}
+    for number, row in enumerate(reader, start=2):
+        if any(cell.strip() for cell in row):
+            yield number, {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
+
+
+def month_cell(text: str) -> dt.date:
+    """'2024-03' → 1 March 2024; ValueError otherwise."""
+    year, month = (int(part) for part in text.split("-"))
+    return dt.date(year, month, 1)
+
+
+def refuse(problems: list[str], name: str, error: type[Exception]) -> None:
+    """Raise ``error`` listing the first problems, if there are any: nothing is imported."""
+    if problems:
+        more = len(problems) - SHOWN_PROBLEMS
+        text = "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; og {more} til" if more > 0 else "")
+        raise error(f"{name}: {len(problems)} feil, ingenting er importert: {text}.")

@@ -39,7 +39,7 @@ def _own_unit(request):
 
 
 def _municipality(request) -> Municipality:
-    municipality = request.user.municipalities.order_by("number").first()
+    municipality = request.user.home_municipality()
     if municipality is None:
         raise PermissionDenied
     return municipality

@@ -50,6 +50,14 @@ INVALID_SHEET_CHARACTERS = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
 # -- plain values ----------------------------------------------------------------------------
 
+def number_text(value: float, places: int) -> str:
+    """Norwegian notation: decimal comma, a no-break space between thousands, a real minus
+    sign, and no "−0,0"."""
+    value = round(value, places) or 0.0
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
 def rounded(unit: Unit, number: float | None, decimals: int | None = None) -> float | int | None:
     """A value rounded for reading: shares and hours to 0.1, ratios to 0.01, counts whole."""
     if number is None:

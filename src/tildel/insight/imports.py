@@ -8,17 +8,14 @@ names each bad row and column; rerunning a file replaces the numbers it holds.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from tildel.financing.textfiles import csv_rows
+from tildel.financing.textfiles import month_cell, refuse, table
 from tildel.insight.models import AgeBand, Population, UnitStaffing
 from tildel.organisation.models import District, ProviderUnit
-
-SHOWN_PROBLEMS = 20
 
 
 class ImportProblem(ValueError):
@@ -32,22 +29,7 @@ class ImportResult:
 
 
 def _table(raw: bytes, name: str, required: tuple[str, ...]) -> list[tuple[int, dict]]:
-    try:
-        reader = csv_rows(raw)
-    except UnicodeDecodeError as error:
-        raise ImportProblem(f"{name}: filen er ikke UTF-8-kodet.") from error
-    header = [h.strip().lower() for h in next(reader, [])]
-    if not any(header):
-        raise ImportProblem(f"{name}: filen er tom.")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportProblem(f"{name}: mangler kolonne {', '.join(missing)}.")
-    index = {c: header.index(c) for c in header if c}
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        if any(cell.strip() for cell in row):
-            rows.append((number, {c: (row[i].strip() if i < len(row) else "")
-                                  for c, i in index.items()}))
+    rows = list(table(raw, name, required, ImportProblem))
     if not rows:
         raise ImportProblem(f"{name}: filen har ingen rader.")
     return rows
@@ -58,13 +40,6 @@ def _number(text: str, *, whole: bool = False, limit: Decimal = Decimal("1e9")) 
     if not value.is_finite() or value < 0 or value >= limit or (whole and value % 1):
         raise InvalidOperation
     return value
-
-
-def _fail(name: str, problems: list[str]) -> None:
-    if problems:
-        more = len(problems) - SHOWN_PROBLEMS
-        text = "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; og {more} til" if more > 0 else "")
-        raise ImportProblem(f"{name}: {len(problems)} feil, ingenting er importert: {text}.")
 
 
 @transaction.atomic
@@ -105,7 +80,7 @@ def import_population(raw: bytes, municipality, name: str) -> ImportResult:
             continue
         seen[key] = number
         found[key] = inhabitants
-    _fail(name, problems)
+    refuse(problems, name, ImportProblem)
     created = updated = 0
     for (district_id, year, band), inhabitants in found.items():
         _, made = Population.objects.update_or_create(
@@ -129,8 +104,7 @@ def import_staffing(raw: bytes, municipality, name: str) -> ImportResult:
             problems.append(f"rad {number}, kolonne unit: ukjent enhet «{values['unit']}»")
             continue
         try:
-            year, month = (int(p) for p in values["month"].split("-"))
-            first = dt.date(year, month, 1)
+            first = month_cell(values["month"])
         except ValueError:
             problems.append(f"rad {number}, kolonne month: «{values['month']}» er ikke en "
                             f"måned (ÅÅÅÅ-MM)")
@@ -152,7 +126,7 @@ def import_staffing(raw: bytes, municipality, name: str) -> ImportResult:
             continue
         seen[key] = number
         found[key] = numbers
-    _fail(name, problems)
+    refuse(problems, name, ImportProblem)
     created = updated = 0
     for (unit_id, month), numbers in found.items():
         _, made = UnitStaffing.objects.update_or_create(

@@ -37,7 +37,7 @@ from tildel.rules.indicators.engine import (
 from tildel.rules.indicators.periods import MONTH_NAMES, PeriodError, add_months, parse_month
 
 from . import services
-from .exports import DECIMALS, SUPPRESSION_NOTE, cell_text
+from .exports import DECIMALS, SUPPRESSION_NOTE, cell_text, number_text
 from .facts import Scope
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,7 @@ def number(unit: Unit, value: float | None, decimals: int | None = None) -> str:
     """Norwegian notation: decimal comma, a space between thousands."""
     if value is None:
         return ""
-    places = DECIMALS.get(unit, 2) if decimals is None else decimals
-    value = round(value, places) or 0.0  # no "−0,0"
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+    return number_text(value, DECIMALS.get(unit, 2) if decimals is None else decimals)
 
 
 def shown(value: Value | None) -> str:

@@ -122,7 +122,7 @@ def parse_request(codes: str | Iterable[str] | None, first: str, last: str,
 
 
 def municipality_of(user) -> Municipality:
-    municipality = user.municipalities.order_by("number").first()
+    municipality = user.home_municipality()
     if municipality is None:
         raise InsightError("Brukeren er ikke knyttet til en kommune.", status=403)
     return municipality
@@ -174,7 +174,7 @@ class Figures:
 
     def label(self, group) -> str:
         if group == TOTAL:
-            return "Hele kommunen" if self.request.by != "municipality" else "Hele kommunen"
+            return ind.GROUPINGS["municipality"]
         return self.group_labels.get(group, NOT_SET)
 
     def category_label(self, indicator: Indicator, category: str | None) -> str:
@@ -184,11 +184,8 @@ class Figures:
                                                                                category)
 
     def groups(self, code: str) -> list:
-        seen = []
-        for v in self.values[code]:
-            if v.group not in seen:
-                seen.append(v.group)
-        return seen
+        """The groups of one indicator's values, in their order."""
+        return list(dict.fromkeys(v.group for v in self.values[code]))
 
 
 def group_labels(by: str, keys: Iterable) -> dict[object, str]:
@@ -204,6 +201,15 @@ def group_labels(by: str, keys: Iterable) -> dict[object, str]:
                 in get_user_model().objects.filter(pk__in=ids).values_list(
                     "pk", "first_name", "last_name", "username")}
     return {}
+
+
+def group_label(by: str, group) -> str:
+    """The name of one group (one query), e.g. for a drill-down heading."""
+    if group == TOTAL:
+        return ind.GROUPINGS["municipality"]
+    if group is None:
+        return NOT_SET
+    return group_labels(by, [group]).get(group, NOT_SET)
 
 
 def service_names() -> dict[str, str]:

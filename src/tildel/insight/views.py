@@ -9,13 +9,11 @@ and every person shown there is written to the access log.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -35,8 +33,8 @@ from tildel.rules.indicators.engine import SUPPRESS_BELOW, TOTAL, Status
 from tildel.rules.indicators.periods import MONTH_NAMES
 from tildel.web.views import role_required
 
+from . import exports, services
 from . import facts as loader
-from . import services
 from .forms import EQUAL_TREATMENT_ROLES, DashboardForm, EqualTreatmentForm, last_whole_months
 
 PAGE_SIZE = 50
@@ -45,7 +43,6 @@ NO_GROUP = "none"  # the group key of rows without the grouping's key ("Ikke ang
 GROUP_ID = re.compile(r"[0-9]{1,18}")  # fits a 64-bit primary key
 HIDDEN = "Skjult"
 STATUS_TEXT = {Status.NO_DATA: "Ingen data", Status.SUPPRESSED: HIDDEN}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUBJECT_NAMES = {
     "person": "Personer", "pathway": "Forløp", "case": "Saker", "complaint": "Klager",
     "revision": "Revurderinger", "order": "Bestillinger", "line": "Vedtatte tjenester",
@@ -57,10 +54,7 @@ SUBJECT_NAMES = {
 
 def number(value: float | None, decimals: int = 1) -> str:
     """Norwegian style: comma as decimal mark, a space between thousands ("1 234,5")."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+    return "–" if value is None else exports.number_text(value, decimals)
 
 
 def _cell_text(value: ind.Value) -> str:
@@ -247,20 +241,7 @@ def dashboard_export(request, fmt: str):
         if error.status == 403:
             return _forbidden(request, error.message)
         return _bad_request(request, error.message)
-    from tildel.insight import exports  # written alongside; imported when used
-
-    name = f"nokkeltall-{form.cleaned_data['from']}-{form.cleaned_data['to']}"
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        exports.workbook(figures).save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    elif fmt == "csv":
-        response = HttpResponse(exports.csv_text(figures), content_type="text/csv; charset=utf-8")
-    else:
-        response = JsonResponse(exports.as_json(figures), json_dumps_params={
-            "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return exports.export_response(figures, fmt)
 
 
 # -- error pages ----------------------------------------------------------------------------
@@ -518,7 +499,7 @@ def drilldown(request, code: str):
     if persons:
         access_log.record_many(user, {p for p in persons},
                                what=f"Nøkkeltall: {indicator.name}")
-    group_label = _group_label(by, group)
+    group_label = services.group_label(by, group)
     query = request.GET.copy()
     query.pop("side", None)
     return render(request, "insight/drilldown.html", {
@@ -532,14 +513,6 @@ def drilldown(request, code: str):
             "indicators": indicator.code, "from": f"{window.start:%Y-%m}",
             "to": f"{window.end:%Y-%m}", "period": period, "by": by}),
     })
-
-
-def _group_label(by: str, group) -> str:
-    if group == TOTAL:
-        return "Hele kommunen"
-    if group is None:
-        return services.NOT_SET
-    return services.group_labels(by, [group]).get(group, services.NOT_SET)
 
 
 # -- equal treatment --------------------------------------------------------------------------
@@ -722,7 +695,7 @@ def equal_treatment_cases(request):
     back.pop("group", None)
     back.pop("side", None)
     return render(request, "insight/equal_treatment_cases.html", {
-        "group_label": _group_label(form.cleaned_data["by"], group),
+        "group_label": services.group_label(form.cleaned_data["by"], group),
         "needs_label": needs.GROUP_LABELS[form.cleaned_data["needs_group"]],
         "service": dict(form.fields["service"].choices).get(form.cleaned_data["service"]),
         "headings": headings, "rows": rows, "page": page, "count": len(ids),

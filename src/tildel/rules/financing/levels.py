@@ -27,6 +27,10 @@ class Level(Enum):
                                                                   f"Nivå {self.value}")
 
 
+#: Provider-unit kinds the level model finances: practical help, home nursing and the
+#: environmental service (report 000 L1996-2004).
+HOME_BASED_UNIT_KINDS = frozenset({"home_nursing", "practical_help", "environmental"})
+
 LEVELS_IN_ORDER = [Level.BASE, Level.LEVEL_1, Level.LEVEL_2, Level.LEVEL_3, Level.LEVEL_4,
                    Level.FOCUS]
 

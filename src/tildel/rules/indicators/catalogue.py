@@ -23,7 +23,7 @@ import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
-from tildel.rules.financing.levels import LEVELS_IN_ORDER, classify
+from tildel.rules.financing.levels import HOME_BASED_UNIT_KINDS, LEVELS_IN_ORDER, classify
 
 from . import needs
 from .engine import Indicator, Item, Source, Unit
@@ -39,8 +39,6 @@ HOME_SERVICES = frozenset({"praktisk-bistand", "praktisk-bistand-opplaering", "b
                            "hjemmesykepleie", "miljotjeneste", "hverdagsrehabilitering",
                            "sykepleieklinikk", "fysioterapi", "ergoterapi"})
 LONG_TERM_STAY = frozenset({"langtidsopphold"})
-#: Unit kinds financed by the level model (report 000 §6): the home-based services.
-HOME_BASED_UNITS = frozenset({"home_nursing", "practical_help", "environmental"})
 #: Report 001 (bo og habilitering): the unit's own kinds and the services it allocates.
 HABILITATION_UNITS = frozenset({"housing_habilitation", "respite"})
 DAY_SERVICES = frozenset({"dagaktivitet", "dagopphold"})
@@ -278,7 +276,7 @@ def _levels(facts: Facts, timeline: Timeline) -> Iterator[Item]:
     """Each home-based user's financing level in the period, from the mean decided hours
     per month over the months they were a user (report 000 table 2)."""
     months = _months(facts, timeline)
-    table = _hour_spans(facts, timeline, lambda s: s.unit_kind in HOME_BASED_UNITS,
+    table = _hour_spans(facts, timeline, lambda s: s.unit_kind in HOME_BASED_UNIT_KINDS,
                         "home_based")
     monthly = all(a == b for a, b in zip(months.first_month, months.last_month, strict=True))
     for (person,), spans in table.items():
