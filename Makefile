@@ -22,6 +22,7 @@ install: $(BIN)/tildel
 run: install
 	$(BIN)/tildel migrate --no-input -v 0
 	$(BIN)/tildel demo --size $(DEMO_SIZE) --if-empty
+	$(BIN)/tildel figures --refresh
 	$(BIN)/tildel collectstatic --no-input -v 0
 	@echo ""
 	@$(BIN)/tildel demo_logins

@@ -41,14 +41,18 @@ class IndicatorListView(APIView):
 
 
 class FiguresView(APIView):
-    """Key figures: ?indicators=a,b&from=YYYY-MM&to=YYYY-MM&period=month&by=district."""
+    """Key figures: ?indicators=a,b&from=YYYY-MM&to=YYYY-MM&period=month&by=district;
+    from today's stored run where it covers the request ("stored": true) unless
+    ?fresh=true."""
 
     @extend_schema(operation_id="figures_list", responses={200: dict}, parameters=[
         OpenApiParameter("indicators", str, description="Kommaseparerte koder; tom = alle"),
         OpenApiParameter("from", str, required=True, description="ÅÅÅÅ-MM"),
         OpenApiParameter("to", str, required=True, description="ÅÅÅÅ-MM"),
         OpenApiParameter("period", str, enum=list(ind.PERIOD_KINDS)),
-        OpenApiParameter("by", str, enum=list(ind.GROUPINGS))])
+        OpenApiParameter("by", str, enum=list(ind.GROUPINGS)),
+        OpenApiParameter("fresh", bool, description="true: beregn fra sakene nå, ikke fra "
+                                                    "dagens lagrede tall")])
     def get(self, request):
         from tildel.insight import exports
 
@@ -57,7 +61,8 @@ class FiguresView(APIView):
             figure_request = services.parse_request(
                 query.get("indicators"), query.get("from", ""), query.get("to", ""),
                 query.get("period", "month"), query.get("by", "district"))
-            figures = services.figures_for(request.user, figure_request)
+            figures = services.figures_for(request.user, figure_request,
+                                           fresh=query.get("fresh") in ("true", "1"))
         except services.InsightError as error:
             fields = {FIELD_NAMES[error.field]: [error.message]} if error.field else {}
             return Response(_body(error.message, fields), status=error.status)

@@ -156,6 +156,7 @@ def as_json(figures: Figures) -> dict:
     return {
         "request": request_dict(figures),
         "computed_at": figures.computed_at.isoformat(),
+        "stored": figures.stored,  # from the nightly run (insight.store), not computed now
         "covers": {"from": first.isoformat(), "to": last.isoformat()},
         "aggregate_only": figures.aggregate_only,
         "suppression": SUPPRESSION_NOTE if figures.aggregate_only else None,

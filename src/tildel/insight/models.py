@@ -157,3 +157,55 @@ class CoercionDecision(models.Model):
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "Sluttdato kan ikke være før startdato."})
+
+
+class FigureRun(models.Model):
+    """Lagrede nøkkeltall: one computation of the whole catalogue for a municipality.
+
+    The figures of a whole city take half a minute to compute from the cases; management
+    and analysts open the dashboard many times a day. So the catalogue is computed once a
+    night (``tildel figures --refresh``) for every grouping and for months, tertials and
+    years, and their dashboards read the run finished the same day (ADR 0012). Offices and
+    units, drill-downs and "Hele perioden" are always computed from the cases.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="figure_runs", verbose_name="kommune")
+    started_at = models.DateTimeField("startet")
+    finished_at = models.DateTimeField("ferdig", null=True, blank=True)
+    first_month = models.DateField("første måned")
+    last_month = models.DateField("siste måned")
+    covers_last = models.DateField("data til og med")
+    table_starts = models.JSONField("første dag med data per tabell", default=dict)
+
+    class Meta:
+        verbose_name = "beregning av nøkkeltall"
+        verbose_name_plural = "beregninger av nøkkeltall"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Nøkkeltall beregnet {self.started_at:%d.%m.%Y %H:%M}"
+
+
+class FigureSheet(models.Model):
+    """The values of one indicator, period kind and grouping in one run.
+
+    ``cells`` is a list of [period key, group, category, numerator, denominator, value,
+    numerator count, denominator count, status] in the order the engine gives them; the
+    whole municipality's group is "*", a missing grouping key null.
+    """
+
+    run = models.ForeignKey(FigureRun, on_delete=models.CASCADE, related_name="sheets")
+    indicator = models.CharField("indikator", max_length=64)
+    period = models.CharField("periode", max_length=16)
+    grouping = models.CharField("gruppering", max_length=16)
+    cells = models.JSONField("verdier")
+
+    class Meta:
+        verbose_name = "lagrede nøkkeltall"
+        verbose_name_plural = "lagrede nøkkeltall"
+        constraints = [models.UniqueConstraint(fields=["run", "indicator", "period", "grouping"],
+                                               name="figure_sheet_once_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period} {self.grouping}"

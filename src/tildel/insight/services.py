@@ -24,9 +24,16 @@ from tildel.accounts.models import Role
 from tildel.catalogue.models import Service
 from tildel.organisation.models import AllocationOffice, District, Municipality, ProviderUnit
 from tildel.rules import indicators as ind
-from tildel.rules.indicators.engine import TOTAL, Indicator, Value, suppress
+from tildel.rules.indicators.engine import (
+    TOTAL,
+    Indicator,
+    Value,
+    suppress,
+    without_empty_groups,
+)
 
 from . import facts as loader
+from . import store
 
 READERS = frozenset({Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER, Role.CASEWORKER,
                      Role.PROVIDER_LEADER})
@@ -171,6 +178,7 @@ class Figures:
     aggregate_only: bool
     covers: tuple[dt.date, dt.date]
     computed_at: dt.datetime = field(default_factory=timezone.now)
+    stored: bool = False  # read from the nightly run (store.py), not computed now
 
     def label(self, group) -> str:
         if group == TOTAL:
@@ -224,13 +232,22 @@ def service_names() -> dict[str, str]:
 
 
 def compute(scope: loader.Scope, request: FigureRequest, *, aggregate: bool,
-            span: tuple[dt.date, dt.date] | None = None,
+            span: tuple[dt.date, dt.date] | None = None, fresh: bool = False,
             progress: Callable[[str, int, int | None], None] | None = None) -> Figures:
-    """Every requested indicator for every period and group, from one load of the facts.
+    """Every requested indicator for every period and group.
 
-    ``progress(step, advance, total)`` (see ``tildel.console.progress_bar``) is told when
-    the facts are read and after each indicator.
+    From today's stored run when it covers the request (``store.stored``; whole
+    municipality, months/tertials/years), unless ``fresh``; otherwise from one load of the
+    facts. ``progress(step, advance, total)`` (see ``tildel.console.progress_bar``) is told
+    when the facts are read and after each indicator.
     """
+    if not fresh and span is None:
+        found = store.stored(scope, request.indicators, request.windows, request.period,
+                             request.by)
+        if found is not None:
+            values, run = found
+            return _figures(request, values, aggregate, store.covers(run, request.tables),
+                            run.finished_at, stored=True)
     facts = loader.load(scope, request.tables, request.first, request.last, span,
                         request.service_codes)
     if progress is not None:
@@ -238,20 +255,31 @@ def compute(scope: loader.Scope, request: FigureRequest, *, aggregate: bool,
     windows = request.windows
     values = {}
     for indicator in request.indicators:
-        computed = ind.evaluate(indicator, facts, windows, request.by)
-        values[indicator.code] = suppress(computed) if aggregate else computed
+        values[indicator.code] = ind.evaluate(indicator, facts, windows, request.by)
         if progress is not None:
             progress("Beregner nøkkeltall", 1, len(request.indicators))
+    return _figures(request, values, aggregate, facts.covers, timezone.now(), stored=False)
+
+
+def _figures(request: FigureRequest, values: dict[str, list[Value]], aggregate: bool,
+             covers: tuple[dt.date, dt.date], computed_at: dt.datetime, *,
+             stored: bool) -> Figures:
+    """Leave out empty groups, suppress for aggregate-only readers, name the groups and
+    categories."""
+    values = {code: without_empty_groups(computed) for code, computed in values.items()}
+    if aggregate:
+        values = {code: suppress(computed) for code, computed in values.items()}
     keys = {v.group for vs in values.values() for v in vs}
     dynamic = any(i.dynamic_categories for i in request.indicators)
     return Figures(request, values, group_labels(request.by, keys),
-                   service_names() if dynamic else {}, aggregate, facts.covers)
+                   service_names() if dynamic else {}, aggregate, covers, computed_at,
+                   stored)
 
 
-def figures_for(user, request: FigureRequest) -> Figures:
+def figures_for(user, request: FigureRequest, *, fresh: bool = False) -> Figures:
     scope = scope_for(user)
     check_grouping(user, request.by)
-    return compute(scope, request, aggregate=aggregate_only(user))
+    return compute(scope, request, aggregate=aggregate_only(user), fresh=fresh)
 
 
 def subjects_behind(user, indicator: Indicator, window: ind.Window, by: str, group,

@@ -162,6 +162,11 @@ def _chart(figures, indicator, windows, groups, categories, by_key) -> dict:
             "title": f"{indicator.name}, {window.label}"}
 
 
+def _fresh(request) -> bool:
+    """?fersk=1: compute from the cases now instead of reading the nightly figures."""
+    return request.GET.get("fersk") == "1"
+
+
 def _dashboard_form(request) -> tuple[DashboardForm, int]:
     form = DashboardForm(request.GET, request.user)
     if form.is_valid():
@@ -176,7 +181,8 @@ def dashboard(request):
     blocks, figures = [], None
     if form.is_valid():
         try:
-            figures = services.figures_for(request.user, form.request)
+            figures = services.figures_for(request.user, form.request,
+                                           fresh=_fresh(request))
         except services.InsightError as error:
             if error.status == 403 and not error.field:
                 return _forbidden(request, error.message)
@@ -191,8 +197,15 @@ def dashboard(request):
         "aggregate_only": services.aggregate_only(request.user),
         "by_label": ind.GROUPINGS[figures.request.by] if figures else "",
         "note": AGGREGATE_NOTE, "query": request.GET.urlencode(),
+        "fresh_query": _with_fresh(request),
         "report_url": _report_url(request.user, form),
     }, status=status)
+
+
+def _with_fresh(request) -> str:
+    query = request.GET.copy()
+    query["fersk"] = "1"
+    return query.urlencode()
 
 
 def _report_url(user, form: DashboardForm) -> str:
@@ -236,7 +249,7 @@ def dashboard_export(request, fmt: str):
         return _bad_request(request, " ".join(e for errors in form.errors.values()
                                               for e in errors))
     try:
-        figures = services.figures_for(request.user, form.request)
+        figures = services.figures_for(request.user, form.request, fresh=_fresh(request))
     except services.InsightError as error:
         if error.status == 403:
             return _forbidden(request, error.message)

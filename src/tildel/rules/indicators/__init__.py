@@ -6,10 +6,21 @@ over the rows; ``equal_treatment`` compares grant rates among comparable applica
 """
 
 from .catalogue import BY_CODE, INDICATORS, UnknownIndicator, get, parse_codes
-from .engine import SUPPRESS_BELOW, TOTAL, Indicator, Source, Status, Unit, Value, evaluate
+from .engine import (
+    SUPPRESS_BELOW,
+    TOTAL,
+    Indicator,
+    Source,
+    Status,
+    Unit,
+    Value,
+    evaluate,
+    evaluate_groupings,
+)
 from .facts import GROUPINGS, Facts
 from .periods import PERIOD_KINDS, PeriodError, Window, parse_month, windows
 
 __all__ = ["BY_CODE", "GROUPINGS", "INDICATORS", "PERIOD_KINDS", "SUPPRESS_BELOW", "TOTAL",
            "Facts", "Indicator", "PeriodError", "Source", "Status", "Unit", "UnknownIndicator",
-           "Value", "Window", "evaluate", "get", "parse_codes", "parse_month", "windows"]
+           "Value", "Window", "evaluate", "evaluate_groupings", "get", "parse_codes", "parse_month",
+           "windows"]

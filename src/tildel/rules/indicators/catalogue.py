@@ -200,12 +200,18 @@ def _merge_months(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _earliest(span: tuple) -> tuple:
+    """Order spans by their spell's real start, then line: the same owner whatever months
+    were asked for (a start clipped to the first month asked for would not be)."""
+    return (span[3].start, span[3].line)
+
+
 def _owned_months(spans: list) -> list[tuple[int, int, object]]:
     """[(first month, last month, row)] covering each month of ``spans`` exactly once."""
     if len(spans) == 1:
         a, b, _, row = spans[0]
         return [(a, b, row)]
-    ordered = sorted(spans, key=lambda s: (s[0], s[3].line))
+    ordered = sorted(spans, key=_earliest)
     cuts = sorted({s[0] for s in spans} | {s[1] + 1 for s in spans})
     result: list[list] = []
     for start, stop in itertools.pairwise(cuts):
@@ -274,46 +280,40 @@ def _level(hours_per_month: float) -> str:
 
 def _levels(facts: Facts, timeline: Timeline) -> Iterator[Item]:
     """Each home-based user's financing level in the period, from the mean decided hours
-    per month over the months they were a user (report 000 table 2)."""
+    per month over the months they were a user (report 000 table 2). The person is counted
+    in the group (unit, office …) of the earliest of the lines active in the period."""
     months = _months(facts, timeline)
     table = _hour_spans(facts, timeline, lambda s: s.unit_kind in HOME_BASED_UNIT_KINDS,
                         "home_based")
     monthly = all(a == b for a, b in zip(months.first_month, months.last_month, strict=True))
     for (person,), spans in table.items():
-        row = spans[0][3]
         segments = _segments(spans)
         if monthly:  # each segment of equal hours is one range of periods
-            for a, b, hours in segments:
+            for a, b, hours, row in segments:
                 yield (range(months.window[a - months.first], months.window[b - months.first]
                              + 1), row, person, 1.0, _level(hours))
             continue
-        per_window: dict[int, list[float]] = {}
-        for a, b, hours in segments:
+        per_window: dict[int, list] = {}
+        for a, b, hours, row in segments:
             for windows, count in months.chunks(a, b):
                 for w in windows:
-                    entry = per_window.setdefault(w, [0.0, 0])
+                    entry = per_window.setdefault(w, [0.0, 0, row])
                     entry[0] += hours * count
                     entry[1] += count
-        for w, (total, count) in per_window.items():
+        for w, (total, count, row) in per_window.items():
             yield (w, row, person, 1.0, _level(total / count))
 
 
-def _segments(spans: list) -> list[tuple[int, int, float]]:
-    """Split a person's overlapping spans into months of constant total hours."""
-    events: dict[int, float] = {}
-    active: dict[int, int] = {}
-    for a, b, hours, _ in spans:
-        events[a] = events.get(a, 0.0) + hours
-        events[b + 1] = events.get(b + 1, 0.0) - hours
-        active[a] = active.get(a, 0) + 1
-        active[b + 1] = active.get(b + 1, 0) - 1
-    result, hours, running, start = [], 0.0, 0, None
-    for month in sorted(events):
-        if running > 0 and start is not None and month > start:
-            result.append((start, month - 1, hours))
-        hours += events[month]
-        running += active[month]
-        start = month
+def _segments(spans: list) -> list[tuple[int, int, float, object]]:
+    """Split a person's overlapping spans into months of constant total hours, each with
+    the row of its earliest active span (``_earliest``)."""
+    cuts = sorted({s[0] for s in spans} | {s[1] + 1 for s in spans})
+    result = []
+    for start, stop in itertools.pairwise(cuts):
+        active = [s for s in spans if s[0] <= start <= s[1]]
+        if active:
+            result.append((start, stop - 1, sum(s[2] for s in active),
+                           min(active, key=_earliest)[3]))
     return result
 
 
@@ -366,7 +366,9 @@ def _other_users(facts: Facts, timeline: Timeline) -> Iterator[Item]:
         if spell.intellectual_disability:
             found.add("pu")
         for w in windows:
-            rows.setdefault((w, person), spell)
+            known = rows.get((w, person))
+            if known is None or (spell.start, spell.line) < (known.start, known.line):
+                rows[(w, person)] = spell  # the earliest line, whatever the load order
             seen.setdefault((w, person), set()).update(found)
     for (w, person), marks in seen.items():
         yield (w, rows[(w, person)], person, 1.0 - len(marks), None)

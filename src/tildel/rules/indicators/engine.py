@@ -274,8 +274,12 @@ def _subject_text_first(entry: tuple):
     return (repr(entry[0]), entry[1])
 
 
-def _accumulate(items: Iterable[Item], side: _Side, by: str | None,
+def _accumulate(items: Iterable[Item], side: _Side, groupings: tuple[str, ...],
                 categorised: bool) -> None:
+    """Add each item to the whole municipality and to its group in each of ``groupings``.
+
+    Keys are (grouping, group, category); the whole municipality's is (None, TOTAL, …).
+    """
     entries = side.entries
     for w, row, subject, amount, category in items:
         if type(w) is int:
@@ -291,13 +295,13 @@ def _accumulate(items: Iterable[Item], side: _Side, by: str | None,
             total, group = amount
         else:
             total = group = amount
-        key = (TOTAL, cat)
+        key = (None, TOTAL, cat)
         found = entries.get(key)
         if found is None:
             found = entries[key] = []
         found.append((subject, first, stop, total))
-        if by is not None:
-            key = (getattr(row, by), cat)
+        for by in groupings:
+            key = (by, getattr(row, by), cat)
             found = entries.get(key)
             if found is None:
                 found = entries[key] = []
@@ -312,41 +316,61 @@ def evaluate(indicator: Indicator, facts: Facts, periods: Sequence[Window],
     indicator's tables) are NO_DATA; a share with an empty denominator is NO_DATA too,
     never 0 %.
     """
-    if by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}")
+    return evaluate_groupings(indicator, facts, periods, (by,), keep_subjects)[by]
+
+
+def evaluate_groupings(indicator: Indicator, facts: Facts, periods: Sequence[Window],
+                       groupings: Sequence[str], keep_subjects: bool = False
+                       ) -> dict[str, list[Value]]:
+    """``evaluate`` for several groupings in one pass over the facts (the stored figures
+    are computed this way): grouping → values, each list as ``evaluate`` gives it."""
+    unknown = [by for by in groupings if by not in GROUPINGS]
+    if unknown:
+        raise ValueError(f"unknown grouping {unknown[0]!r}")
     timeline = Timeline(periods)
-    key_by = None if by == "municipality" else by
-    if key_by is not None and key_by not in indicator.groupings:
-        return [Value(indicator, w, TOTAL, None, None, None, None, status=Status.NOT_GROUPABLE)
-                for w in timeline.windows]
+    result: dict[str, list[Value]] = {}
+    for by in groupings:
+        if by != "municipality" and by not in indicator.groupings:
+            result[by] = [Value(indicator, w, TOTAL, None, None, None, None,
+                                status=Status.NOT_GROUPABLE) for w in timeline.windows]
+    wanted = [by for by in dict.fromkeys(groupings) if by not in result]
+    if not wanted:
+        return result
+    keyed = tuple(by for by in wanted if by != "municipality")
     size = len(timeline)
     numerator = _Side(indicator.numerator_mode, size)
     categorised = bool(indicator.categories) or indicator.dynamic_categories
-    _accumulate(indicator.numerator(facts, timeline), numerator, key_by, categorised)
+    _accumulate(indicator.numerator(facts, timeline), numerator, keyed, categorised)
     denominator = None
     if indicator.denominator is not None:
         denominator = _Side(indicator.denominator_mode, size)
-        _accumulate(indicator.denominator(facts, timeline), denominator, key_by,
+        _accumulate(indicator.denominator(facts, timeline), denominator, keyed,
                     indicator.categorised_denominator)
-    groups = {key[0] for side in (numerator, denominator) if side for key in side.entries}
-    groups.add(TOTAL)
     categories = [c for c, _ in indicator.categories] or [None]
     if indicator.dynamic_categories:
-        categories = sorted({key[1] for key in numerator.entries}, key=str) or [None]
+        categories = sorted({key[2] for key in numerator.entries}, key=str) or [None]
+    sides = [side for side in (numerator, denominator) if side is not None]
     num_totals = numerator.finish(keep_subjects)
     den_totals = denominator.finish(False) if denominator is not None else None
     first, last = facts.covers
     table_starts = [facts.starts[t] for t in indicator.tables if t in facts.starts]
     if table_starts:
         first = None if None in table_starts else max(first, *table_starts)
-    values = []
-    for w, window in enumerate(timeline.windows):
-        covered = first is not None and window.end >= first and window.start <= last
-        for group in sorted(groups, key=_sort_key):
-            for category in categories:
-                values.append(_value(indicator, window, w, group, category, num_totals,
-                                     den_totals, covered))
-    return values
+    for by in wanted:
+        key_by = None if by == "municipality" else by
+        groups = {key[1] for side in sides for key in side.entries if key[0] == key_by}
+        groups.add(TOTAL)
+        ordered = sorted(groups, key=_sort_key)
+        values = []
+        for w, window in enumerate(timeline.windows):
+            covered = first is not None and window.end >= first and window.start <= last
+            for group in ordered:
+                prefix = None if group == TOTAL else key_by
+                for category in categories:
+                    values.append(_value(indicator, window, w, prefix, group, category,
+                                         num_totals, den_totals, covered))
+        result[by] = values
+    return {by: result[by] for by in groupings}
 
 
 def _sort_key(group) -> tuple:
@@ -357,12 +381,12 @@ def _sort_key(group) -> tuple:
 _EMPTY = (None, None, None)
 
 
-def _value(indicator: Indicator, window: Window, w: int, group, category, numerator: dict,
-           denominator: dict | None, covered: bool) -> Value:
+def _value(indicator: Indicator, window: Window, w: int, prefix: str | None, group, category,
+           numerator: dict, denominator: dict | None, covered: bool) -> Value:
     if not covered:
         return Value(indicator, window, group, category, None, None, None,
                      status=Status.NO_DATA)
-    values, counts, sets = numerator.get((group, category), _EMPTY)
+    values, counts, sets = numerator.get((prefix, group, category), _EMPTY)
     num = values[w] if values else 0.0
     num_count = counts[w] if counts else 0
     subjects = frozenset(sets[w]) if sets else None
@@ -370,7 +394,7 @@ def _value(indicator: Indicator, window: Window, w: int, group, category, numera
     if denominator is None:
         return Value(indicator, window, group, category, num, None, num * scale, num_count,
                      0, Status.OK, subjects)
-    den_key = (group, category if indicator.categorised_denominator else None)
+    den_key = (prefix, group, category if indicator.categorised_denominator else None)
     den_values, den_counts, _ = denominator.get(den_key, _EMPTY)
     den = den_values[w] if den_values else 0.0
     den_count = den_counts[w] if den_counts else 0
@@ -383,6 +407,19 @@ def _value(indicator: Indicator, window: Window, w: int, group, category, numera
                      Status.ZERO_DENOMINATOR, subjects)
     return Value(indicator, window, group, category, num, den, num / den * scale, num_count,
                  den_count, Status.OK, subjects)
+
+
+def without_empty_groups(values: list[Value]) -> list[Value]:
+    """The values without the groups that have nothing in any of the periods.
+
+    Which groups the engine lists depends on the rows read, and so on the months asked for
+    (a unit that closed two years ago shows up in a five-year read). A group with no
+    person, no case and no amount in the periods shown says nothing and is left out; the
+    whole municipality is always kept.
+    """
+    kept = {v.group for v in values if v.group == TOTAL or v.numerator_count
+            or v.denominator_count or v.numerator or v.denominator}
+    return [v for v in values if v.group in kept]
 
 
 def change(before: Value | None, after: Value) -> tuple[float | None, float | None]:

@@ -3,6 +3,11 @@
     tildel figures --from 2024-01 --to 2024-12 --by district --format xlsx --out x.xlsx
     tildel figures --from 2024-01 --to 2024-03 --indicators innen-frist,klager --format csv
     tildel figures --monthly-report 2024-12 --out rapport.pdf
+    tildel figures --refresh
+
+``--refresh`` computes and stores the whole catalogue for the dashboards of management and
+analysts (run it nightly, docs/operations.md); an interrupted run resumes the same day.
+Exports read today's stored figures where they cover the request, unless ``--fresh``.
 
 Without ``--out`` JSON and CSV go to standard output; Excel and the PDF report need a file.
 ``--aggregate`` hides counts of 1–4 as the dashboard does for management and analysts; the
@@ -17,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from tildel.console import progress_bar
-from tildel.insight import exports, report, services
+from tildel.insight import exports, report, services, store
 from tildel.insight.facts import Scope
 from tildel.organisation.models import Municipality
 from tildel.rules.indicators import GROUPINGS, PERIOD_KINDS
@@ -42,11 +47,17 @@ class Command(BaseCommand):
                             help="Kommunenummer (trengs bare når det finnes flere kommuner).")
         parser.add_argument("--aggregate", action="store_true",
                             help="Skjul tall der teller eller nevner er 1–4.")
+        parser.add_argument("--refresh", action="store_true",
+                            help="Beregn og lagre alle nøkkeltall for dashbordet (nattlig).")
+        parser.add_argument("--fresh", action="store_true",
+                            help="Beregn fra sakene nå, ikke fra dagens lagrede tall.")
         parser.add_argument("--monthly-report", metavar="ÅÅÅÅ-MM",
                             help="Lag månedsrapporten (PDF) for denne måneden; krever --out.")
 
     def handle(self, *args, **options):
         try:
+            if options["refresh"]:
+                return self._refresh(options)
             if options["monthly_report"]:
                 return self._report(options)
             return self._export(options)
@@ -96,12 +107,13 @@ class Command(BaseCommand):
         out: Path | None = options["out"]
         console = self._console(options)
         if out is None:
-            figures = services.compute(scope, request, aggregate=options["aggregate"])
+            figures = services.compute(scope, request, aggregate=options["aggregate"],
+                                       fresh=options["fresh"])
             exports.write(figures, fmt, self.stdout)
             return
         with progress_bar(console, quiet=options["verbosity"] == 0) as progress:
             figures = services.compute(scope, request, aggregate=options["aggregate"],
-                                       progress=progress)
+                                       fresh=options["fresh"], progress=progress)
         try:
             exports.write(figures, fmt, out)
         except OSError as error:
@@ -109,6 +121,19 @@ class Command(BaseCommand):
         console.print(f"{municipality.name}: {len(request.indicators)} indikatorer, "
                       f"{len(request.windows)} perioder, gruppert etter "
                       f"{GROUPINGS[request.by].lower()}. Skrevet til {out}.")
+
+    def _refresh(self, options) -> None:
+        if options["first"] or options["last"] or options["monthly_report"]:
+            raise CommandError("--refresh beregner alle nøkkeltall og kan ikke kombineres med "
+                               "--from, --to eller --monthly-report.")
+        _, municipality = self._scope(options)
+        console = self._console(options)
+        with progress_bar(console, quiet=options["verbosity"] == 0) as progress:
+            run = store.refresh(municipality, progress=progress)
+        seconds = (run.finished_at - run.started_at).total_seconds()
+        console.print(f"{municipality.name}: nøkkeltall for {run.first_month:%m.%Y}–"
+                      f"{run.last_month:%m.%Y} lagret ({run.sheets.count()} tabeller, "
+                      f"{seconds:.0f} s).")
 
     def _report(self, options) -> None:
         out: Path | None = options["out"]
