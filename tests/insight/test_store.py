@@ -8,14 +8,14 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tildel.casework.models import Case
 from tildel.demo.generator import generate
-from tildel.insight import store
+from tildel.insight import services, store
 from tildel.insight.facts import Scope, load
 from tildel.insight.models import FigureRun, FigureSheet
 from tildel.organisation.models import Municipality
@@ -74,6 +74,18 @@ def test_stored_figures_equal_the_figures_computed_from_the_cases():
                 _same(without_empty_groups(stored[indicator.code]), live)
                 compared += len(live)
     assert compared > 10_000
+    # Through services.compute as readers get them (suppressed, empty groups left out), for
+    # requests that start and end inside a tertial or year.
+    for kind, first, last in (("tertial", add_months(this_month, -13), this_month),
+                              ("year", add_months(this_month, -20), add_months(this_month,
+                                                                                -3))):
+        request = services.parse_request(None, f"{first:%Y-%m}", f"{last:%Y-%m}", kind,
+                                         "unit")
+        stored = services.compute(scope, request, aggregate=True)
+        fresh = services.compute(scope, request, aggregate=True, fresh=True)
+        assert stored.stored and not fresh.stored
+        for indicator in ind.INDICATORS:
+            _same(stored.values[indicator.code], fresh.values[indicator.code])
 
 
 @pytest.fixture
@@ -195,8 +207,29 @@ def test_refresh_command_reports_what_it_stored(figures_world, capsys):
     err = capsys.readouterr().err
     assert "nøkkeltall for" in err and f"{SHEETS_PER_RUN} tabeller" in err
     assert FigureRun.objects.get().finished_at is not None
-    with pytest.raises(Exception, match="kan ikke kombineres"):
+    with pytest.raises(CommandError, match="kan ikke kombineres med --from"):
         call_command("figures", "--refresh", "--from", "2024-01")
+    with pytest.raises(CommandError, match="kan ikke kombineres med --fresh, --by"):
+        call_command("figures", "--refresh", "--fresh", "--by", "unit")
+
+
+def test_a_second_refresh_while_one_runs_is_refused(figures_world):
+    municipality = Municipality.objects.get()
+    FigureRun.objects.create(municipality=municipality, started_at=timezone.now(),
+                             heartbeat=timezone.now(),
+                             first_month=store.span_for(timezone.localdate())[0],
+                             last_month=timezone.localdate().replace(day=1),
+                             covers_last=timezone.localdate(),
+                             fingerprint=store.fingerprint())
+    with pytest.raises(CommandError, match="pågår allerede"):
+        call_command("figures", "--refresh")
+
+
+def test_a_run_made_by_other_indicator_code_is_not_served(stored_world, client):
+    FigureRun.objects.update(fingerprint="made-by-yesterdays-code")
+    client.force_login(stored_world.management)
+    response = client.get(URL)
+    assert response.status_code == 200 and not response.context["figures"].stored
 
 
 def test_figures_command_reads_the_run_unless_fresh(stored_world, capsys):

@@ -177,6 +177,12 @@ class FigureRun(models.Model):
     last_month = models.DateField("siste måned")
     covers_last = models.DateField("data til og med")
     table_starts = models.JSONField("første dag med data per tabell", default=dict)
+    read_at = models.DateTimeField("data lest", null=True, blank=True,
+                                   help_text="Da sakene først ble lest i denne beregningen.")
+    heartbeat = models.DateTimeField("sist aktiv", null=True, blank=True)
+    fingerprint = models.CharField("versjon av indikatorene", max_length=64, blank=True,
+                                   help_text="En beregning med kode som ikke lenger gjelder, "
+                                             "brukes ikke.")
 
     class Meta:
         verbose_name = "beregning av nøkkeltall"

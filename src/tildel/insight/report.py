@@ -304,11 +304,11 @@ def scope_note(scope: Scope) -> str:
 
 
 def build_monthly_report(scope: Scope, month: dt.date | str, codes=None,
-                         progress=None) -> bytes:
+                         progress=None, fresh: bool = False) -> bytes:
     """Compute the figures for ``month`` (aggregate only) and render the report."""
     month = as_month(month)
     figures = services.compute(scope, request_for(month, codes), aggregate=True,
-                               progress=progress)
+                               fresh=fresh, progress=progress)
     municipality = Municipality.objects.get(pk=scope.municipality_id)
     return monthly_report(figures, municipality, note=scope_note(scope))
 

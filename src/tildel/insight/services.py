@@ -247,12 +247,14 @@ def compute(scope: loader.Scope, request: FigureRequest, *, aggregate: bool,
         if found is not None:
             values, run = found
             return _figures(request, values, aggregate, store.covers(run, request.tables),
-                            run.finished_at, stored=True)
-    facts = loader.load(scope, request.tables, request.first, request.last, span,
+                            run.read_at or run.finished_at, stored=True)
+    windows = request.windows
+    # Whole tertials and years are read whole, even when the months asked for start or
+    # end inside one: the figure for "2025" is the figure for all of 2025.
+    facts = loader.load(scope, request.tables, windows[0].start, windows[-1].end, span,
                         request.service_codes)
     if progress is not None:
         progress("Leser data", 1, 1)
-    windows = request.windows
     values = {}
     for indicator in request.indicators:
         values[indicator.code] = ind.evaluate(indicator, facts, windows, request.by)

@@ -10,13 +10,17 @@ finished today covers the request; otherwise the caller computes from the cases 
 
 Run nightly (``tildel figures --refresh``, docs/operations.md). An interrupted run is
 resumed the same day: each (indicator, period kind) is written in one transaction and
-skipped when found.
+skipped when found. A second refresh while one is running is refused. A run made by other
+indicator code (a deploy during the day) is not served: its fingerprint differs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +34,24 @@ from .models import FigureRun, FigureSheet
 
 STORED_PERIODS = ("month", "tertial", "year")
 YEARS_BACK = 5
+BUSY_AFTER = dt.timedelta(minutes=10)  # a run that wrote nothing for this long has stopped
 _STATUS = {status.key: status for status in Status}
+
+
+class StoreBusy(RuntimeError):
+    """Another refresh of the same municipality is running (Norwegian message)."""
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of the code that decides the figures: the rules' indicator package and the
+    fact loader. A run with another fingerprint was made by other code."""
+    digest = hashlib.sha256()
+    folders = [Path(ind.__file__).parent, Path(loader.__file__).parent]
+    for path in sorted(folders[0].glob("*.py")) + [Path(loader.__file__)]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -52,16 +73,27 @@ def _value(indicator: Indicator, window: ind.Window, cell: list) -> Value:
 
 
 def _run_for(municipality: Municipality, today: dt.date) -> FigureRun:
-    """Today's unfinished run with the same span (to resume), or a new one."""
+    """Today's unfinished run with the same span and code (to resume), or a new one.
+    Raises StoreBusy if that run is still being written by another process."""
     first, last = span_for(today)
     now = timezone.now()
-    run = FigureRun.objects.filter(municipality=municipality, finished_at__isnull=True,
-                                   first_month=first, last_month=last.replace(day=1)).first()
-    if run is not None and timezone.localdate(run.started_at) == today:
-        return run
-    return FigureRun.objects.create(municipality=municipality, started_at=now,
-                                    first_month=first, last_month=last.replace(day=1),
-                                    covers_last=today)
+    with transaction.atomic():
+        Municipality.objects.select_for_update().get(pk=municipality.pk)
+        run = FigureRun.objects.filter(
+            municipality=municipality, finished_at__isnull=True, first_month=first,
+            last_month=last.replace(day=1), fingerprint=fingerprint()).first()
+        if run is not None and timezone.localdate(run.started_at) == today:
+            if run.heartbeat and now - run.heartbeat < BUSY_AFTER:
+                started = timezone.localtime(run.started_at).strftime("%H.%M")
+                raise StoreBusy(f"En beregning av nøkkeltallene pågår allerede (startet kl. "
+                                f"{started}). Vent til den er ferdig.")
+            run.heartbeat = now
+            run.save(update_fields=["heartbeat"])
+            return run
+        return FigureRun.objects.create(municipality=municipality, started_at=now,
+                                        heartbeat=now, first_month=first,
+                                        last_month=last.replace(day=1), covers_last=today,
+                                        fingerprint=fingerprint())
 
 
 def refresh(municipality: Municipality, *, progress: Progress | None = None) -> FigureRun:
@@ -69,11 +101,30 @@ def refresh(municipality: Municipality, *, progress: Progress | None = None) -> 
     once the new one is complete."""
     today = timezone.localdate()
     run = _run_for(municipality, today)
+    try:
+        _compute_into(run, municipality, today, progress)
+    except BaseException:
+        # Stopped (an error, Ctrl+C): the next refresh may resume at once. A killed process
+        # leaves its heartbeat, and the run can be resumed after BUSY_AFTER.
+        FigureRun.objects.filter(pk=run.pk).update(heartbeat=None)
+        raise
+    with transaction.atomic():
+        run.save(update_fields=["table_starts", "covers_last", "finished_at"])
+        FigureRun.objects.filter(municipality=municipality).exclude(pk=run.pk).delete()
+    return run
+
+
+def _compute_into(run: FigureRun, municipality: Municipality, today: dt.date,
+                  progress: Progress | None) -> None:
     done = set(run.sheets.values_list("indicator", "period").distinct())
     first, last = span_for(today)
     indicators = list(ind.INDICATORS)
     tables = sorted({t for indicator in indicators for t in indicator.tables})
+    read_at = timezone.now()
     facts = loader.load(loader.Scope(municipality.pk), tables, first, last)
+    if run.read_at is None:  # a resumed run keeps the first reading: the oldest data in it
+        run.read_at = read_at
+        run.save(update_fields=["read_at"])
     if progress is not None:
         progress("Leser data", 1, 1)
     groupings = tuple(ind.GROUPINGS)
@@ -87,6 +138,7 @@ def refresh(municipality: Municipality, *, progress: Progress | None = None) -> 
                         FigureSheet(run=run, indicator=indicator.code, period=kind,
                                     grouping=by, cells=[_cell(v) for v in values])
                         for by, values in computed.items())
+                    FigureRun.objects.filter(pk=run.pk).update(heartbeat=timezone.now())
             if progress is not None:
                 progress("Beregner og lagrer nøkkeltall", 1,
                          len(indicators) * len(STORED_PERIODS))
@@ -94,16 +146,13 @@ def refresh(municipality: Municipality, *, progress: Progress | None = None) -> 
                         for table, day in facts.starts.items()}
     run.covers_last = facts.covers[1]
     run.finished_at = timezone.now()
-    with transaction.atomic():
-        run.save(update_fields=["table_starts", "covers_last", "finished_at"])
-        FigureRun.objects.filter(municipality=municipality).exclude(pk=run.pk).delete()
-    return run
 
 
 def latest_run(municipality_id: int) -> FigureRun | None:
-    """The run finished today, if any: figures from an older run are not served."""
-    run = FigureRun.objects.filter(municipality_id=municipality_id,
-                                   finished_at__isnull=False).order_by("-finished_at").first()
+    """The run finished today by the code now running, if any: figures from an older run
+    or from other indicator code are not served."""
+    run = FigureRun.objects.filter(municipality_id=municipality_id, finished_at__isnull=False,
+                                   fingerprint=fingerprint()).order_by("-finished_at").first()
     if run is None or timezone.localdate(run.finished_at) != timezone.localdate():
         return None
     return run
@@ -135,9 +184,12 @@ def stored(scope: loader.Scope, indicators: tuple[Indicator, ...],
     if len(sheets) != len(set(codes)):
         return None
     by_key = {window.key: window for window in windows}
-    values = {indicator.code: [_value(indicator, by_key[cell[0]], cell)
-                               for cell in sheets[indicator.code] if cell[0] in by_key]
-              for indicator in indicators}
+    try:
+        values = {indicator.code: [_value(indicator, by_key[cell[0]], cell)
+                                   for cell in sheets[indicator.code] if cell[0] in by_key]
+                  for indicator in indicators}
+    except (KeyError, ValueError, TypeError):  # a sheet this code cannot read: compute
+        return None
     return values, run
 
 

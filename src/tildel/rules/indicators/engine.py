@@ -256,7 +256,10 @@ class _Side:
             if mode == "count":
                 values = [float(c) for c in counts]
             elif mode == "sum":
-                values = list(itertools.accumulate(sums_diff[:size]))
+                # Where no subject is left the sum is 0, not the rounding left over from
+                # adding and taking away the same amounts (5e-15 hours).
+                values = [total if count else 0.0 for total, count in zip(
+                    itertools.accumulate(sums_diff[:size]), counts, strict=True)]
             else:
                 values = [peaks.get(w, 0.0) for w in range(size)]
             result[key] = (values, counts, sets)
@@ -414,11 +417,12 @@ def without_empty_groups(values: list[Value]) -> list[Value]:
 
     Which groups the engine lists depends on the rows read, and so on the months asked for
     (a unit that closed two years ago shows up in a five-year read). A group with no
-    person, no case and no amount in the periods shown says nothing and is left out; the
-    whole municipality is always kept.
+    person, case or other subject in the periods shown says nothing and is left out (an
+    amount without a subject cannot happen; see ``_Side.finish``); the whole municipality
+    is always kept.
     """
     kept = {v.group for v in values if v.group == TOTAL or v.numerator_count
-            or v.denominator_count or v.numerator or v.denominator}
+            or v.denominator_count}
     return [v for v in values if v.group in kept]
 
 

@@ -123,13 +123,25 @@ class Command(BaseCommand):
                       f"{GROUPINGS[request.by].lower()}. Skrevet til {out}.")
 
     def _refresh(self, options) -> None:
-        if options["first"] or options["last"] or options["monthly_report"]:
-            raise CommandError("--refresh beregner alle nøkkeltall og kan ikke kombineres med "
-                               "--from, --to eller --monthly-report.")
+        others = [flag for flag, name in (("--from", "first"), ("--to", "last"),
+                                          ("--monthly-report", "monthly_report"),
+                                          ("--indicators", "indicators"), ("--out", "out"),
+                                          ("--format", "format"), ("--fresh", "fresh"),
+                                          ("--aggregate", "aggregate"))
+                  if options[name]]
+        others += [flag for flag, name, default in (("--by", "by", "district"),
+                                                    ("--period", "period", "month"))
+                   if options[name] != default]
+        if others:
+            raise CommandError(f"--refresh beregner alle nøkkeltall og kan ikke kombineres "
+                               f"med {', '.join(others)}.")
         _, municipality = self._scope(options)
         console = self._console(options)
-        with progress_bar(console, quiet=options["verbosity"] == 0) as progress:
-            run = store.refresh(municipality, progress=progress)
+        try:
+            with progress_bar(console, quiet=options["verbosity"] == 0) as progress:
+                run = store.refresh(municipality, progress=progress)
+        except store.StoreBusy as error:
+            raise CommandError(str(error)) from None
         seconds = (run.finished_at - run.started_at).total_seconds()
         console.print(f"{municipality.name}: nøkkeltall for {run.first_month:%m.%Y}–"
                       f"{run.last_month:%m.%Y} lagret ({run.sheets.count()} tabeller, "
@@ -147,7 +159,7 @@ class Command(BaseCommand):
         console = self._console(options)
         with progress_bar(console, quiet=options["verbosity"] == 0) as progress:
             pdf = report.build_monthly_report(scope, month, options["indicators"],
-                                              progress=progress)
+                                              progress=progress, fresh=options["fresh"])
         try:
             out.write_bytes(pdf)
         except OSError as error:
