@@ -29,6 +29,7 @@ def _test_settings(settings, tmp_path):
     # Letters and scans go to the test's own folder, never the checkout's var/.
     settings.TILDEL_OUTBOX_DIR = tmp_path / "outbox"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KPR_OUTBOX = tmp_path / "kpr"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests render templates without a collectstatic run.
     settings.STORAGES = {

@@ -13,6 +13,8 @@ Configuration comes from the environment (12-factor):
 - ``TILDEL_VAR_DIR``: where local state lives (default ``./var``).
 - ``TILDEL_DELIVERY_THRESHOLD_MINUTES``: deviation from the planned time per week that
   is flagged (default 60).
+- ``TILDEL_KPR_OUTBOX``: where KPR messages are kept (default ``var/kpr``);
+  ``TILDEL_KPR_SENDER``: dotted path of the sender class (default the file sender).
 - ``TILDEL_DISPATCH_CHANNEL``: ``outbox`` (default: PDFs in ``var/outbox``) or ``svarut``
   with ``TILDEL_SVARUT_URL``, ``TILDEL_SVARUT_ACCOUNT`` and ``TILDEL_SVARUT_TOKEN``.
 """
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "tildel.pathways",
     "tildel.quality",
     "tildel.insight",
+    "tildel.exchange",
     "tildel.demo",
     "tildel.web",
 ]
@@ -188,6 +191,10 @@ if DEBUG:
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
     }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# KPR continuous reporting (tildel.exchange): where messages are kept and how they are sent.
+KPR_OUTBOX = Path(os.environ.get("TILDEL_KPR_OUTBOX", VAR_DIR / "kpr"))
+KPR_SENDER = os.environ.get("TILDEL_KPR_SENDER", "tildel.exchange.senders.FileSender")
 
 # Sessions: health data on screen, so idle sessions end (30 minutes, renewed per request).
 SESSION_COOKIE_AGE = 30 * 60

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("tildel.quality.urls")),
     path("", include("tildel.financing.urls")),
     path("", include("tildel.insight.urls")),
+    path("", include("tildel.exchange.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

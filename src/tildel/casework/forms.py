@@ -329,6 +329,14 @@ class RevisionForm(AccessibleErrorsMixin, forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AnnulForm(AccessibleErrorsMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Hvorfor annulleres vedtaket?", min_length=10,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={**REQUIRED, "min_length": "Skriv hvorfor vedtaket "
+                                             "annulleres (minst 10 tegn)."})
+
+
 class CloseLineForm(AccessibleErrorsMixin, forms.Form):
     end = forms.DateField(label="Siste dag", widget=DATE, error_messages=REQUIRED)
     reason = forms.CharField(label="Årsak", max_length=200, error_messages=REQUIRED)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("vedtak/<int:pk>/andre-signatur/", views.decision_second_sign,
          name="decision-second-sign"),
     path("vedtak/<int:pk>/send/", views.decision_send, name="decision-send"),
+    path("vedtak/<int:pk>/annuller/", views.decision_annul, name="decision-annul"),
     path("vedtak/<int:pk>/klage/", views.complaint_new, name="complaint-new"),
     path("vedtak/<int:pk>/revurdering/", views.revision_new, name="revision-new"),
     path("tjenester/<int:pk>/avslutt/", views.line_close, name="line-close"),

@@ -484,7 +484,8 @@ def _may_open_decision(user, decision: Decision) -> bool:
 
 def get_decision(request, pk: int, what: str) -> Decision:
     decision = get_object_or_404(Decision.objects.select_related(
-        "case", "person", "decided_by", "second_signed_by", "updated_by"), pk=pk)
+        "case", "person", "decided_by", "second_signed_by", "updated_by", "annulled_by"),
+        pk=pk)
     if not _may_open_decision(request.user, decision):
         access_log.record(request.user, decision.person, what, outcome="denied")
         raise PermissionDenied
@@ -565,7 +566,30 @@ def decision_detail(request, pk: int):
         "replaced_by": getattr(decision, "replaced_by", None),
         "revision_form": forms.RevisionForm(),
         "close_form": forms.CloseLineForm(initial={"end": timezone.localdate()}),
+        "annul_form": forms.AnnulForm(initial={"version": decision.version}),
         "is_leader": request.user.role == Role.OFFICE_LEADER})
+
+
+@require_POST
+@role_required(Role.OFFICE_LEADER)
+def decision_annul(request, pk: int):
+    """Annullering by the office leader, with a reason; a stale page is refused."""
+    decision = get_decision(request, pk, "Vedtak: annullering")
+    form = forms.AnnulForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("decision-detail", pk=decision.pk)
+    try:
+        decision_service.annul(decision, request.user, reason=form.cleaned_data["reason"],
+                               expected_version=form.cleaned_data["version"])
+    except CaseworkError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, "Vedtaket er annullert. Tjenestene i det telles ikke lenger, "
+                                  "og annulleringen meldes til KPR ved neste innsending.")
+    return redirect("decision-detail", pk=decision.pk)
 
 
 @require_POST

@@ -80,12 +80,16 @@ def reset_database() -> None:
     The access log is append-only for the application; a reset of a demo database is
     the one place it is emptied, with plain SQL, inside the same transaction.
     """
+    from tildel.exchange import models as exchange
     from tildel.insight import models as insight
 
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
         delete_casework()
+        for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
+                      exchange.RegisterContact):
+            model.objects.all().delete()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
             model.objects.all().delete()
         ServiceLine.objects.all().delete()
@@ -207,6 +211,16 @@ class Generator:
             unit = ProviderUnit.objects.create(municipality=municipality, name=name, kind=kind,
                                                organisation_number=self._org_number())
             unit.districts.set(districts)
+        # The register's feedback goes to these (synthetic) people; .invalid never delivers.
+        from tildel.exchange.models import RegisterContact
+
+        RegisterContact.objects.bulk_create([
+            RegisterContact(municipality=municipality, kind=RegisterContact.Kind.IPLOS_CONTACT,
+                            name="Ingrid IPLOS (demo)", email="iplos@kommune.invalid",
+                            phone="00000000"),
+            RegisterContact(municipality=municipality,
+                            kind=RegisterContact.Kind.IPLOS_SUBMITTER,
+                            name="Ivar Innsender (demo)", email="kpr@kommune.invalid")])
         return municipality, districts
 
     def build_users(self, municipality: Municipality, districts: list[District]

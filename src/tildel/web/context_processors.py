@@ -46,6 +46,8 @@ def navigation(request):
         items.append(("Nøkkeltall", reverse("insight:dashboard")))
     if user.role in (Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER):
         items.append(("Likebehandling", reverse("insight:equal-treatment")))
+    if user.role == Role.OFFICE_LEADER:
+        items.append(("KPR", reverse("exchange:kpr")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Tilgangslogg", reverse("access-log")))
         items.append(("Administrasjon", reverse("admin:index")))

@@ -72,6 +72,11 @@ class Decision(models.Model):
     frozen_basis = models.JSONField("beslutningsgrunnlag (låst)", null=True, blank=True,
                                     editable=False)
     reached_party_on = models.DateField("kom fram til parten", null=True, blank=True)
+    annulled_at = models.DateTimeField("annullert", null=True, blank=True, editable=False)
+    annulled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name="annullert av", editable=False)
+    annulment_reason = models.TextField("grunn til annullering", blank=True, editable=False)
     version = models.PositiveIntegerField("versjon", default=1, editable=False)
     updated_at = models.DateTimeField("sist endret", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

@@ -247,3 +247,41 @@ def _regularise_measures(decision: Decision, lines) -> None:
         measure.regularised_by = decision
         measure.save(update_fields=["regularised_by"])
         Task.objects.filter(pk=measure.task_id).update(done_at=timezone.now())
+
+
+@transaction.atomic
+def annul(decision: Decision, actor, *, reason: str, expected_version: int) -> Decision:
+    """Annullering: a decided decision made in error is declared void.
+
+    Only the office leader may annul, with a reason; the decision stays readable with who,
+    when and why. Its services no longer count anywhere (key figures, orders, KPR, where a
+    cancellation is reported). A decision that replaced another cannot be annulled here:
+    the older one's services were ended by it and would not come back, so a new decision
+    is the lawful way. Refused if someone changed the decision since ``expected_version``.
+    """
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.version != expected_version:
+        raise StaleEdit("Vedtaket ble endret av en annen etter at du åpnet det. Åpne det på "
+                        "nytt før du annullerer.")
+    if not _is_leader(actor):
+        raise CaseworkError("Bare leder for tildelingskontoret kan annullere et vedtak.")
+    if locked.status != Decision.Status.DECIDED:
+        raise CaseworkError("Bare fattede vedtak kan annulleres.")
+    if locked.replaces_id:
+        raise CaseworkError("Vedtaket erstatter et tidligere vedtak. Fatt et nytt vedtak i "
+                            "stedet for å annullere, så tjenestene fra det tidligere vedtaket "
+                            "ikke faller bort.")
+    if Decision.objects.filter(replaces=locked).exists():
+        raise CaseworkError("Vedtaket er allerede erstattet av et nyere vedtak.")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise CaseworkError({"reason": ["Skriv hvorfor vedtaket annulleres (minst 10 tegn)."]})
+    locked.status = Decision.Status.ANNULLED
+    locked.annulled_at, locked.annulled_by, locked.annulment_reason = (
+        timezone.now(), actor, reason)
+    locked.updated_by = actor
+    locked.version += 1
+    locked.save()
+    if locked.case_id:
+        log(locked.case, f"Vedtaket er annullert: {reason}", actor)
+    return locked

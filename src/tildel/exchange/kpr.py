@@ -1,0 +1,260 @@
+"""KPR continuous reporting from the decisions and services in Tildel (ADR 0013).
+
+``plan`` reads the municipality's granted service lines, their temporary stops and the
+persons, asks ``tildel.rules.kpr`` which events they give and what the register has not
+yet been told (the ledger, ``KprEvent``), and which lines it would reject. ``export``
+writes what is due as one XPR(ipl) 56.0.0 message, checks it against the official schema
+and records it, all in one transaction: a failure leaves no file and no ledger change, and
+a rerun sends nothing already sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tildel.casework.models import Decision, ServiceLine, ServicePause
+from tildel.catalogue.models import ExtentUnit
+from tildel.organisation.models import Municipality
+from tildel.people.models import Person
+from tildel.rules import kpr as rules
+
+from . import kpr_xml
+from .models import KprBatch, KprEvent, KprNotification, RegisterContact
+
+#: pasientGUID is derived from the municipality and the person's id in Tildel, so it stays
+#: the same in every message without storing another identifier.
+PATIENT_NAMESPACE = uuid.UUID("5f0c6a52-3f7e-4c61-9a53-1d6f4f1c0b7e")
+ID_TYPES = {Person.IdType.FODSELSNUMMER: rules.IdType.FODSELSNUMMER,
+            Person.IdType.D_NUMMER: rules.IdType.D_NUMMER,
+            Person.IdType.H_NUMMER: rules.IdType.H_NUMMER}
+CHUNK = 2000
+NIL = uuid.UUID(kpr_xml.NIL_GUID)
+
+
+class ExchangeError(ValueError):
+    """Something a person must fix before the message can be made (Norwegian)."""
+
+
+def _weekly(extent, unit: str) -> float | None:
+    if extent is None:
+        return None
+    if unit == ExtentUnit.HOURS_PER_WEEK:
+        return float(extent)
+    if unit == ExtentUnit.HOURS_PER_MONTH:
+        return float(extent) / 4  # IPLOS: monthly hours ÷ 4
+    return None
+
+
+def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rules.Person]]:
+    """The municipality's granted lines in decided decisions, with stops, and their persons.
+
+    Three queries, whatever the number of lines.
+    """
+    pauses: dict[int, list[rules.Pause]] = {}
+    for line, pk, start, end, registered in ServicePause.objects.filter(
+            line__decision__person__municipality=municipality,
+            line__decision__status=Decision.Status.DECIDED).values_list(
+            "line_id", "id", "start", "end", "registered_at").order_by("line_id", "start", "id"):
+        pauses.setdefault(line, []).append(rules.Pause(pk, start, end, registered))
+    lines = []
+    person_ids = set()
+    for (pk, decision, person, code, start, end, org, extent, unit, signed,
+         decided) in ServiceLine.objects.filter(
+            decision__person__municipality=municipality, granted=True, start__isnull=False,
+            decision__status=Decision.Status.DECIDED).values_list(
+            "id", "decision_id", "decision__person_id",
+            "service_version__service__national_type_id", "start", "end",
+            "provider_unit__organisation_number", "extent", "extent_unit",
+            "decision__signed_at", "decision__decided_on").order_by("id"):
+        registered = signed or (dt.datetime.combine(decided, dt.time(12), tzinfo=dt.UTC)
+                                if decided else None)
+        lines.append(rules.Line(pk, decision, person, code, start, end, org or "",
+                                _weekly(extent, unit), tuple(pauses.get(pk, ())), registered))
+        person_ids.add(person)
+    persons = {pk: rules.Person(pk, number or "", ID_TYPES.get(id_type))
+               for pk, number, id_type in Person.objects.filter(pk__in=person_ids).values_list(
+                   "id", "id_number", "id_type").iterator(chunk_size=CHUNK)}
+    return lines, persons
+
+
+@dataclass
+class Plan:
+    """What the next message would hold, and what is held back."""
+
+    changes: list[rules.Change]
+    problems: list[rules.Problem]
+    held_back: int  # events not sent until their line's problem is fixed
+    events: int  # events the services give up to today
+    reported: int  # events the register has been told about and that still stand
+
+    def count(self, status: rules.Status) -> int:
+        return sum(1 for change in self.changes if change.status is status)
+
+
+def plan(municipality: Municipality, *, today: dt.date | None = None,
+         since: dt.date | None = None) -> Plan:
+    today = today or timezone.localdate()
+    lines, persons = collect(municipality)
+    problems = rules.problems(lines, persons)
+    blocked = {problem.line_id for problem in problems}
+    events = rules.events(lines, today)
+    held = {e.key for e in events if e.line_id in blocked}
+    reported = {key: rules.Reported(key, content, active) for key, content, active in
+                KprEvent.objects.filter(municipality=municipality).values_list(
+                    "key", "content", "active").iterator(chunk_size=CHUNK)}
+    # A held-back event stays as reported; it is neither cancelled nor re-sent until fixed.
+    changes = rules.reconcile([e for e in events if e.key not in held], persons,
+                              {k: v for k, v in reported.items() if k not in held}, since)
+    return Plan(changes, problems, len(held), len(events),
+                sum(1 for r in reported.values() if r.active))
+
+
+def patient_guid(municipality: Municipality, person_id: int | str) -> str:
+    return str(uuid.uuid5(PATIENT_NAMESPACE, f"{municipality.number}:{person_id}"))
+
+
+def contacts_for(municipality: Municipality) -> list[kpr_xml.Contact]:
+    found = [kpr_xml.Contact(c.name, c.email, c.kind, c.phone)
+             for c in RegisterContact.objects.filter(municipality=municipality)]
+    if not found:
+        raise ExchangeError("Kommunen har ingen kontaktperson for KPR. Registrer en under "
+                            "Administrasjon → Kontaktpersoner for KPR før du sender.")
+    return found
+
+
+def export(municipality: Municipality, path: Path, *, since: dt.date | None = None,
+           user=None, today: dt.date | None = None) -> KprBatch | None:
+    """Write what is due to ``path`` and record it; None (and no file) if nothing is due.
+
+    Raises ExchangeError if the message cannot be made, kpr_xml.InvalidMessage if it would
+    not validate (nothing is recorded then).
+    """
+    path = Path(path)
+    try:
+        with transaction.atomic():
+            # One export at a time per municipality: the second waits, then finds less due.
+            Municipality.objects.select_for_update().get(pk=municipality.pk)
+            due = plan(municipality, today=today, since=since)
+            if not due.changes:
+                return None
+            contacts = contacts_for(municipality)
+            batch = KprBatch.objects.create(municipality=municipality, created_by=user,
+                                            since=since, file_name=path.name)
+            recorded = _Recorder(municipality, batch)
+            with path.open("wb") as out:
+                count = kpr_xml.write(out, municipality_number=municipality.number,
+                                      contacts=contacts, local_id=str(batch.guid),
+                                      notifications=recorded.notifications(due.changes))
+            recorded.flush()
+            kpr_xml.validate(path)
+            batch.notifications = count
+            batch.save(update_fields=["notifications"])
+            return batch
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+class _Recorder:
+    """Turns changes into notifications while they are written, and records them in the
+    ledger in chunks of plain SQL (memory stays flat; the ORM's per-object cost was 80 %
+    of an export)."""
+
+    def __init__(self, municipality: Municipality, batch: KprBatch):
+        self.municipality, self.batch = municipality, batch
+        self.now = timezone.now()
+        self.sequence = (KprNotification.objects.filter(
+            batch__municipality=municipality).aggregate(n=Max("sequence"))["n"] or 0)
+        self.ops = connection.ops
+        self.native_uuid = connection.features.has_native_uuid_field
+        self.moment = self.ops.adapt_datetimefield_value(self.now)
+        self.inserts: list[tuple] = []
+        self.updates: list[tuple] = []
+        self.items: list[tuple] = []
+
+    def notifications(self, changes: list[rules.Change]) -> Iterator[kpr_xml.NotificationData]:
+        for start in range(0, len(changes), CHUNK):
+            chunk = changes[start:start + CHUNK]
+            known = {key: (pk, first, last) for key, pk, first, last in
+                     KprEvent.objects.filter(municipality=self.municipality,
+                                             key__in=[c.key for c in chunk]).values_list(
+                         "key", "pk", "first_notification", "last_notification")}
+            guids = dict(KprEvent.objects.filter(
+                municipality=self.municipality, key__in=[c.key for c in chunk
+                                                         if c.status is not
+                                                         rules.Status.ORIGINAL]).values_list(
+                "key", "guid"))
+            for change in chunk:
+                yield self._one(change, known.get(change.key), guids.get(change.key))
+            self.flush()
+
+    def _uuid(self, value: uuid.UUID | None):
+        if value is None:
+            return None
+        return value if self.native_uuid else value.hex
+
+    def _one(self, change: rules.Change, known: tuple | None,
+             event_guid: uuid.UUID | None) -> kpr_xml.NotificationData:
+        self.sequence += 1
+        guid = uuid.uuid4()
+        content, status = dict(change.content), change.status
+        day = dt.date.fromisoformat(content["day"])
+        active = status is not rules.Status.CANCEL
+        if status is rules.Status.ORIGINAL:
+            # New, or cancelled earlier and due again: a new event for the register.
+            previous, ref, first, event_guid = NIL, None, guid, uuid.uuid4()
+        else:
+            previous, ref, first = known[2], known[1], known[1]
+        stored = self.ops.adapt_json_value(content, None)
+        row = (self._uuid(event_guid), content["kind"], content["service_id"],
+               content["service_type"], self.ops.adapt_datefield_value(day), stored, active,
+               self._uuid(first), self._uuid(guid), self.moment)
+        if known is None:
+            self.inserts.append((self.municipality.pk, change.key, int(content["person_id"]),
+                                 *row))
+        else:
+            self.updates.append((*row, known[0]))
+        self.items.append((self.batch.pk, change.key, status.value, self._uuid(guid),
+                           self._uuid(previous), self._uuid(ref), self.sequence, stored))
+        event = change.event
+        registered = event.registered if event is not None and event.registered else self.now
+        return kpr_xml.NotificationData(
+            status=status.value, time=self.now, guid=str(guid), previous_guid=str(previous),
+            sequence=self.sequence, ref_guid=str(ref) if ref else None, element=content["kind"],
+            service_type=content["service_type"], registered=registered, day=day,
+            service_id=content["service_id"], event_guid=str(event_guid),
+            org_number=content["org_number"], stop_id=content["stop_id"],
+            patient_guid=patient_guid(self.municipality, content["person_id"]),
+            user_number=content["person_id"], id_number=content["id_number"],
+            id_type=content["id_type"], district_code=content.get("district_code", ""))
+
+    def flush(self) -> None:
+        event_table = KprEvent._meta.db_table
+        row = ("guid", "kind", "service_id", "service_type", "day", "content", "active",
+               "first_notification", "last_notification", "updated_at")
+        with connection.cursor() as cursor:
+            if self.inserts:
+                columns = ("municipality_id", "key", "person_id", *row)
+                cursor.executemany(
+                    f"INSERT INTO {event_table} ({', '.join(columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * len(columns))})", self.inserts)
+            if self.updates:
+                cursor.executemany(
+                    f"UPDATE {event_table} SET {', '.join(f'{c} = %s' for c in row)} "  # noqa: S608
+                    f"WHERE id = %s", self.updates)
+            if self.items:
+                columns = ("batch_id", "event_key", "status", "guid", "previous_guid",
+                           "ref_guid", "sequence", "content")
+                cursor.executemany(
+                    f"INSERT INTO {KprNotification._meta.db_table} "  # noqa: S608
+                    f"({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                    self.items)
+        self.inserts, self.updates, self.items = [], [], []

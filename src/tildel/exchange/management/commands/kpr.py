@@ -1,0 +1,120 @@
+"""``tildel kpr``: continuous reporting to the national register (KPR).
+
+    tildel kpr check                         what is due, and what the register would reject
+    tildel kpr export [--since DATO] [--out FIL.xml]
+    tildel kpr validate FIL.xml              check any file against XPR(ipl) 56.0.0
+
+``export`` writes what the register has not been told (new events, corrections and
+cancellations) as one XPR(ipl) 56.0.0 message, checked against the official schema, and
+records it; a rerun with nothing new writes nothing. ``--since`` leaves out new events
+before the date (history the previous system reported); corrections of what Tildel has
+reported are always sent. Without ``--out`` the message goes to the configured sender
+(by default a file in ``var/kpr``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from tildel.exchange import kpr, kpr_xml, senders
+from tildel.organisation.models import Municipality
+from tildel.rules import kpr as rules
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"«{text}» er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Rapportering til KPR: sjekk, lag melding (XPR(ipl) 56.0.0) eller valider en fil."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="Vis hva som skal meldes og hva KPR ville avvist.")
+        export = sub.add_parser("export", help="Lag og send melding med det som ikke er meldt.")
+        for p in (check, export):
+            p.add_argument("--municipality", metavar="NUMMER",
+                           help="Kommunenummer (trengs når det finnes flere kommuner).")
+            p.add_argument("--since", metavar="ÅÅÅÅ-MM-DD",
+                           help="Nye hendelser fra og med denne datoen.")
+        export.add_argument("--out", type=Path, help="Skriv meldingen til denne filen.")
+        validate = sub.add_parser("validate", help="Valider en fil mot XPR(ipl) 56.0.0.")
+        validate.add_argument("file", type=Path)
+
+    def handle(self, *args, action, **options):
+        if action == "validate":
+            return self._validate(options["file"])
+        municipality = self._municipality(options["municipality"])
+        since = _date(options["since"]) if options["since"] else None
+        if action == "check":
+            return self._check(municipality, since)
+        return self._export(municipality, since, options["out"])
+
+    def _municipality(self, number: str | None) -> Municipality:
+        if number:
+            found = Municipality.objects.filter(number=number.strip()).first()
+            if found is None:
+                raise CommandError(f"Fant ingen kommune med kommunenummer «{number}».")
+            return found
+        found = list(Municipality.objects.all()[:2])
+        if not found:
+            raise CommandError("Fant ingen kommune. Opprett en, eller kjør «tildel demo».")
+        if len(found) > 1:
+            raise CommandError("Det finnes flere kommuner. Velg én med --municipality NUMMER.")
+        return found[0]
+
+    def _check(self, municipality: Municipality, since: dt.date | None) -> None:
+        due = kpr.plan(municipality, since=since)
+        self.stdout.write(
+            f"{municipality.name}: {due.events} hendelser fra tjenestene, {due.reported} meldt "
+            f"og gjeldende. Skal meldes: {due.count(rules.Status.ORIGINAL)} nye, "
+            f"{due.count(rules.Status.REPLACE)} korrigert, "
+            f"{due.count(rules.Status.SUPPLEMENT)} supplert, "
+            f"{due.count(rules.Status.CANCEL)} annullert. Holdt tilbake: {due.held_back}.")
+        by_message: dict[str, list[int]] = {}
+        for problem in due.problems:
+            by_message.setdefault(problem.message, []).append(problem.decision_id)
+        for message, decisions in sorted(by_message.items(), key=lambda kv: -len(kv[1])):
+            shown = ", ".join(str(d) for d in sorted(set(decisions))[:10])
+            more = " …" if len(set(decisions)) > 10 else ""
+            self.stdout.write(f"  {len(decisions)} × {message} Vedtak: {shown}{more}")
+
+    def _export(self, municipality: Municipality, since: dt.date | None,
+                out: Path | None) -> None:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        path = out or Path(settings.KPR_OUTBOX) / f"kpr-{municipality.number}-{stamp}.xml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            batch = kpr.export(municipality, path, since=since)
+        except kpr.ExchangeError as error:
+            raise CommandError(str(error)) from None
+        except kpr_xml.InvalidMessage as error:
+            raise CommandError(f"Meldingen ble ikke godkjent av skjemaet og er ikke lagret: "
+                               f"{error}") from None
+        except OSError as error:
+            raise CommandError(f"Kan ikke skrive til {path}: {error}.") from None
+        if batch is None:
+            self.stdout.write(f"{municipality.name}: ingenting nytt å melde til KPR.")
+            return
+        if out is None:
+            senders.deliver(batch, path)
+        self.stdout.write(f"{municipality.name}: {batch.notifications} notifikasjoner skrevet "
+                          f"til {path} (melding {batch.pk}), godkjent mot XPR(ipl) 56.0.0.")
+
+    def _validate(self, path: Path) -> None:
+        try:
+            count = kpr_xml.validate(path)
+        except kpr_xml.InvalidMessage as error:
+            raise CommandError(f"{path} er ikke gyldig etter XPR(ipl) 56.0.0: {error}") from None
+        except OSError as error:
+            raise CommandError(f"Kan ikke lese {path}: {error}.") from None
+        self.stdout.write(f"{path}: gyldig etter XPR(ipl) 56.0.0, {count} notifikasjoner.")
+

@@ -1,0 +1,132 @@
+"""What Tildel has told the national register (KPR) and who answers for it.
+
+The ledger (``KprEvent``) holds, per event, what was last sent and whether it still
+stands; each message (``KprBatch``) and each notification in it (``KprNotification``) is
+kept, so an auditor can see what was disclosed to the register, when and by whom, and a
+rerun sends nothing twice (ADR 0013).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from tildel.organisation.models import Municipality
+from tildel.people.models import Person
+
+
+class RegisterContact(models.Model):
+    """Kontaktperson for KPR-rapportering (kodeverk 8471).
+
+    The register sends its feedback, which holds health data, to these people.
+    """
+
+    class Kind(models.TextChoices):
+        IPLOS_CONTACT = "16", "IPLOS kontaktperson"
+        IPLOS_SUBMITTER = "17", "IPLOS innsendingsansvarlig"
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="register_contacts", verbose_name="kommune")
+    kind = models.CharField("type", max_length=2, choices=Kind.choices,
+                            default=Kind.IPLOS_CONTACT)
+    name = models.CharField("navn", max_length=120)
+    email = models.EmailField("e-post")
+    phone = models.CharField("telefon", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "kontaktperson for KPR"
+        verbose_name_plural = "kontaktpersoner for KPR"
+        ordering = ["municipality", "kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class KprBatch(models.Model):
+    """Melding: one file of notifications sent (or to be sent) to the register."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="kpr_batches", verbose_name="kommune")
+    guid = models.UUIDField("meldingens id", default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField("laget", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name="laget av")
+    since = models.DateField("nye hendelser fra", null=True, blank=True)
+    file_name = models.CharField("fil", max_length=200)
+    notifications = models.PositiveIntegerField("notifikasjoner", default=0)
+    sent_at = models.DateTimeField("sendt", null=True, blank=True)
+    sender_reference = models.CharField("forsendelsens referanse", max_length=200,
+                                        blank=True)
+
+    class Meta:
+        verbose_name = "KPR-melding"
+        verbose_name_plural = "KPR-meldinger"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"KPR-melding {self.pk} ({self.notifications} notifikasjoner)"
+
+
+class KprEvent(models.Model):
+    """One event as the register knows it (hendelse): the content last sent, and whether
+    it still stands (False after a cancellation)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="kpr_events", verbose_name="kommune")
+    key = models.CharField("nøkkel", max_length=80)
+    guid = models.UUIDField("hendelseGUID", default=uuid.uuid4, editable=False)
+    kind = models.CharField("hendelse", max_length=32)
+    service_id = models.CharField("tjenesteID", max_length=40)
+    service_type = models.CharField("tjenestetype (9151)", max_length=4)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="person")
+    day = models.DateField("hendelsesdato")
+    content = models.JSONField("sist meldt innhold")
+    active = models.BooleanField("gjelder", default=True)
+    first_notification = models.UUIDField("første notifikasjon")
+    last_notification = models.UUIDField("siste notifikasjon")
+    updated_at = models.DateTimeField("sist endret", auto_now=True)
+
+    class Meta:
+        verbose_name = "meldt KPR-hendelse"
+        verbose_name_plural = "meldte KPR-hendelser"
+        ordering = ["municipality", "service_id", "day", "key"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "key"],
+                                               name="kpr_event_once_per_key")]
+        indexes = [models.Index(fields=["municipality", "service_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.service_id} {self.day:%d.%m.%Y}"
+
+
+class KprNotification(models.Model):
+    """Notifikasjon: one status (N, M, T, C) about one event, in one message."""
+
+    class Status(models.TextChoices):
+        ORIGINAL = "N", "Original"
+        REPLACE = "M", "Korrigering (erstatter)"
+        SUPPLEMENT = "T", "Korrigering (supplerer)"
+        CANCEL = "C", "Annullering"
+
+    batch = models.ForeignKey(KprBatch, on_delete=models.PROTECT, related_name="items",
+                              verbose_name="melding")
+    # The event's key in the ledger (KprEvent.key, same municipality as the batch): a key,
+    # not a foreign key, so a message of many thousand notifications is written in bulk.
+    event_key = models.CharField("hendelsens nøkkel", max_length=80, db_index=True)
+    status = models.CharField("status", max_length=1, choices=Status.choices)
+    guid = models.UUIDField("notifikasjonGUID", unique=True)
+    previous_guid = models.UUIDField("notifikasjonForrigeGUID")
+    ref_guid = models.UUIDField("notifikasjonRef", null=True, blank=True)
+    sequence = models.PositiveBigIntegerField("løpenummer")
+    content = models.JSONField("innhold")
+
+    class Meta:
+        verbose_name = "KPR-notifikasjon"
+        verbose_name_plural = "KPR-notifikasjoner"
+        ordering = ["batch", "sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.event_key} ({self.sequence})"

@@ -1,0 +1,83 @@
+"""The KPR screen: what was reported, what is due, what the register would reject.
+
+For the office leader (leder tildeling), who answers for IPLOS registration. The lists
+name decisions, not persons; a decision opens on its own page, where the read is logged.
+The message itself is never offered for download in the browser: it holds the
+fødselsnummer of every person in it, and goes to the configured sender.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tildel.accounts.models import Role
+from tildel.rules import kpr as rules
+from tildel.web.views import role_required
+
+from . import kpr, kpr_xml, senders
+from .models import KprBatch
+
+KPR_ROLES = (Role.OFFICE_LEADER,)
+SHOWN = 100
+STATUS_LABELS = {rules.Status.ORIGINAL: "Ny", rules.Status.REPLACE: "Korrigering",
+                 rules.Status.SUPPLEMENT: "Tillegg", rules.Status.CANCEL: "Annullering"}
+KIND_LABELS = {kind.element: kind.label for kind in rules.EventKind}
+
+
+def _municipality(user):
+    return user.home_municipality()
+
+
+@role_required(*KPR_ROLES)
+def overview(request):
+    municipality = _municipality(request.user)
+    due = kpr.plan(municipality)
+    grouped: dict[str, list[rules.Problem]] = {}
+    for problem in due.problems:
+        grouped.setdefault(problem.message, []).append(problem)
+    problems = [{"message": message, "count": len(found),
+                 "decisions": sorted({p.decision_id for p in found})[:20]}
+                for message, found in sorted(grouped.items(), key=lambda kv: -len(kv[1]))]
+    changes = [{"status": STATUS_LABELS[c.status], "kind": KIND_LABELS[c.content["kind"]],
+                "day": c.content["day"], "service_type": c.content["service_type"],
+                "service_id": c.content["service_id"],
+                "decision": c.event.decision_id if c.event else None}
+               for c in due.changes[:SHOWN]]
+    return render(request, "exchange/kpr.html", {
+        "municipality": municipality, "due": due, "problems": problems, "changes": changes,
+        "more": max(0, len(due.changes) - SHOWN),
+        "counts": [(STATUS_LABELS[s], due.count(s)) for s in rules.Status],
+        "batches": KprBatch.objects.filter(municipality=municipality).select_related(
+            "created_by")[:10]})
+
+
+@require_POST
+@role_required(*KPR_ROLES)
+def send(request):
+    municipality = _municipality(request.user)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    outbox = Path(settings.KPR_OUTBOX)
+    outbox.mkdir(parents=True, exist_ok=True)
+    path = outbox / f"kpr-{municipality.number}-{stamp}.xml"
+    try:
+        batch = kpr.export(municipality, path, user=request.user)
+    except kpr.ExchangeError as error:
+        messages.error(request, str(error))
+    except kpr_xml.InvalidMessage as error:
+        messages.error(request, f"Meldingen ble ikke godkjent av skjemaet XPR(ipl) 56.0.0 og "
+                                f"er ikke sendt: {error}")
+    else:
+        if batch is None:
+            messages.success(request, "Ingenting nytt å melde til KPR.")
+        else:
+            senders.deliver(batch, path)
+            messages.success(request, f"Melding {batch.pk} med {batch.notifications} "
+                                      f"notifikasjoner er laget, godkjent mot skjemaet og "
+                                      f"sendt.")
+    return redirect("exchange:kpr")

@@ -1,0 +1,313 @@
+"""Continuous reporting to the municipal patient and user register (KPR, formerly IPLOS).
+
+XPR(ipl) 56.0.0 (reference/kpr-iplos-56.0.0, standards.md § KPR continuous event message):
+a service (tjeneste) is reported as events: start (TjenesteStart), temporary stop from and
+to (MidlertidigStoppFra / MidlertidigStoppTil), change of provider (TjenesteutforerEndret)
+and end (TjenesteSlutt). Each event is sent once; a later correction is a notification
+with status M (replace), T (supplement) or C (cancel) of the original, never a duplicate.
+
+This module decides, from plain values, which events the services give (``events``) and
+what must be sent for the register to agree with them (``reconcile``), and which services
+the register would reject (``problems``). It knows nothing of Django.
+
+A *service* for the register is one person's uninterrupted use of one service type (code
+9151): a revised decision that replaces the old one the next day continues the service, it
+does not end and restart it. Its ``tjenesteID`` is the id of its first line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+MAX_WEEKLY_HOURS = 168  # IPLOS: more than 168 hours a week on one service is not allowed
+
+#: Volven 9151 codes still in use in XPR(ipl) 56.0.0 (the retired ones are 6, 14, 23, 24,
+#: 26, 27 and 28; standards.md § 9151).
+ACTIVE_SERVICE_TYPES = frozenset({"1", "2", "3", "4", "5", "7", "8", "9", "11", "15", "17",
+                                  "18", "19", "20", "21", "22", "25", "29"})
+RETIRED_SERVICE_TYPES = frozenset({"6", "14", "23", "24", "26", "27", "28"})
+
+
+class EventKind(Enum):
+    """The event elements of a Notifikasjon, in the order the schema's sequence has them."""
+
+    START = ("TjenesteStart", "Tjenesten starter")
+    STOP_TO = ("MidlertidigStoppTil", "Midlertidig stans slutter")
+    STOP_FROM = ("MidlertidigStoppFra", "Midlertidig stans")
+    PROVIDER_CHANGED = ("TjenesteutforerEndret", "Ny tjenesteutfører")
+    END = ("TjenesteSlutt", "Tjenesten avsluttes")
+
+    def __init__(self, element: str, label: str):
+        self.element, self.label = element, label
+
+
+class Status(Enum):
+    """Status notifikasjon (code list 7316)."""
+
+    ORIGINAL = "N"
+    REPLACE = "M"  # KorrigerErstatt
+    SUPPLEMENT = "T"  # KorrigerSuppler
+    CANCEL = "C"  # KorrigerAnnuller
+
+
+class IdType(Enum):
+    """Type personidentifikasjon (code list 9032)."""
+
+    FODSELSNUMMER = "1"
+    D_NUMMER = "2"
+    H_NUMMER = "3"
+
+
+@dataclass(frozen=True)
+class Pause:
+    pause_id: int
+    start: dt.date
+    end: dt.date | None  # the last day of the stop; None while it lasts
+    registered: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """A granted service line in a decided decision, as the register sees it."""
+
+    line_id: int
+    decision_id: int
+    person_id: int
+    service_type: str | None  # 9151 code; None for a local service (not reported)
+    start: dt.date
+    end: dt.date | None
+    org_number: str = ""  # the provider unit's organisation number
+    weekly_hours: float | None = None
+    pauses: tuple[Pause, ...] = ()
+    registered: dt.datetime | None = None  # when the decision was signed
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who the events are about: what the Bruker element carries."""
+
+    person_id: int
+    id_number: str
+    id_type: IdType | None
+    district_code: str = ""  # bydel, where the municipality has them
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event to report. ``key`` is stable across runs: it names what happened to which
+    service, not when, so a changed date is a correction of the same event."""
+
+    key: str
+    kind: EventKind
+    service_id: str
+    service_type: str
+    person_id: int
+    day: dt.date
+    org_number: str = ""
+    stop_id: str = ""
+    line_id: int = 0  # the line it comes from (to point a person at it)
+    decision_id: int = 0
+    registered: dt.datetime | None = None  # hendelseRegTid; not part of the content
+
+    def content(self, person: Person) -> dict[str, str]:
+        """Everything a message says about the event, as text: two runs compare equal
+        exactly when the register would be told the same."""
+        return {"kind": self.kind.element, "service_type": self.service_type,
+                "service_id": self.service_id, "day": self.day.isoformat(),
+                "org_number": self.org_number, "stop_id": self.stop_id,
+                "person_id": str(self.person_id), "id_number": person.id_number,
+                "id_type": person.id_type.value if person.id_type else "",
+                "district_code": person.district_code}
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One person's uninterrupted use of one service type: the register's service."""
+
+    person_id: int
+    service_type: str
+    lines: tuple[Line, ...]
+
+    @property
+    def service_id(self) -> str:
+        return f"T{self.lines[0].line_id}"
+
+    @property
+    def start(self) -> dt.date:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> dt.date | None:
+        ends = [line.end for line in self.lines]
+        return None if None in ends else max(ends)
+
+
+def episodes(lines: Iterable[Line]) -> list[Episode]:
+    """Lines of the same person and service type joined where one starts by the day after
+    the previous ends (or overlaps it). Local services (no 9151 code) are left out."""
+    by_service: dict[tuple[int, str], list[Line]] = {}
+    for line in lines:
+        if line.service_type:
+            by_service.setdefault((line.person_id, line.service_type), []).append(line)
+    result = []
+    for (person, service_type), found in by_service.items():
+        found.sort(key=lambda line: (line.start, line.line_id))
+        current: list[Line] = []
+        reach: dt.date | None = None  # the last day covered so far; None: open
+        for line in found:
+            joins = current and (reach is None or line.start <= reach + dt.timedelta(days=1))
+            if current and not joins:
+                result.append(Episode(person, service_type, tuple(current)))
+                current = []
+            if not current:
+                reach = line.end
+            elif reach is not None:
+                reach = None if line.end is None else max(reach, line.end)
+            current.append(line)
+        result.append(Episode(person, service_type, tuple(current)))
+    result.sort(key=lambda e: (e.start, e.lines[0].line_id))
+    return result
+
+
+def events(lines: Iterable[Line], today: dt.date) -> list[Event]:
+    """The events the lines give up to and including ``today`` (a decided end in the
+    future is reported when the day comes)."""
+    return [event for episode in episodes(lines) for event in _episode_events(episode)
+            if event.day <= today]
+
+
+def _episode_events(episode: Episode) -> list[Event]:
+    sid, code, person = episode.service_id, episode.service_type, episode.person_id
+    result: list[Event] = []
+
+    def event(key: str, kind: EventKind, day: dt.date, line: Line, org: str = "",
+              stop_id: str = "", registered: dt.datetime | None = None) -> None:
+        result.append(Event(f"{sid}:{key}", kind, sid, code, person, day, org, stop_id,
+                            line.line_id, line.decision_id, registered or line.registered))
+
+    first = episode.lines[0]
+    event("start", EventKind.START, episode.start, first, first.org_number)
+    provider = first.org_number
+    for line in episode.lines[1:]:
+        if line.org_number and line.org_number != provider:
+            event(f"provider:{line.line_id}", EventKind.PROVIDER_CHANGED, line.start, line,
+                  line.org_number)
+        provider = line.org_number or provider
+    for line in episode.lines:
+        for pause in line.pauses:
+            stop_id = f"S{pause.pause_id}"
+            event(f"stop:{pause.pause_id}:from", EventKind.STOP_FROM, pause.start, line,
+                  line.org_number, stop_id, pause.registered)
+            if pause.end is not None:  # the service resumes the day after the stop's end
+                event(f"stop:{pause.pause_id}:to", EventKind.STOP_TO,
+                      pause.end + dt.timedelta(days=1), line, line.org_number, stop_id,
+                      pause.registered)
+    end = episode.end
+    if end is not None:
+        last = max(episode.lines, key=lambda line: (line.end, line.line_id))
+        event("end", EventKind.END, end, last, last.org_number)
+    return result
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What the register has been told about one event (the ledger's row)."""
+
+    key: str
+    content: Mapping[str, str]
+    active: bool = True  # False once cancelled
+
+
+@dataclass(frozen=True)
+class Change:
+    """One notification to send: the event (for C, the one reported) and its status."""
+
+    status: Status
+    key: str
+    event: Event | None  # None for a cancellation: the ledger has what was sent
+    content: Mapping[str, str] = field(default_factory=dict)
+
+
+#: Fields that may be added later as a supplement (T) rather than a replacement (M).
+SUPPLEMENT_FIELDS = ("org_number", "district_code")
+
+
+def reconcile(desired: Iterable[Event], persons: Mapping[int, Person],
+              reported: Mapping[str, Reported], since: dt.date | None = None) -> list[Change]:
+    """What to send so the register agrees with ``desired``.
+
+    - an event never reported (or cancelled earlier): N, if on or after ``since``;
+    - reported with other content: T where only empty optional fields got a value,
+      otherwise M;
+    - reported but no longer there (an annulled decision, a removed stop): C;
+    - reported and unchanged: nothing, so a rerun sends nothing.
+    """
+    changes: list[Change] = []
+    wanted = set()
+    for event in desired:
+        wanted.add(event.key)
+        content = event.content(persons[event.person_id])
+        known = reported.get(event.key)
+        if known is None or not known.active:
+            if since is None or event.day >= since:
+                changes.append(Change(Status.ORIGINAL, event.key, event, content))
+            continue
+        if dict(known.content) == content:
+            continue
+        differs = {k for k in content if known.content.get(k, "") != content[k]}
+        supplement = all(k in SUPPLEMENT_FIELDS and not known.content.get(k)
+                         for k in differs)
+        changes.append(Change(Status.SUPPLEMENT if supplement else Status.REPLACE,
+                              event.key, event, content))
+    for key, known in reported.items():
+        if known.active and key not in wanted:
+            changes.append(Change(Status.CANCEL, key, None, dict(known.content)))
+    return changes
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason the register would reject an event; shown before anything is sent."""
+
+    line_id: int
+    decision_id: int
+    person_id: int
+    message: str
+
+
+def problems(lines: list[Line], persons: Mapping[int, Person],
+             retired: frozenset[str] = RETIRED_SERVICE_TYPES) -> list[Problem]:
+    """Lines the register would reject: a retired service code, a person without a usable
+    identification, more than 168 hours a week (IPLOS), a change of provider to a unit
+    without an organisation number (required in TjenesteutforerEndret)."""
+    found: list[Problem] = []
+    for line in lines:
+        if not line.service_type:
+            continue
+
+        def problem(message: str, line: Line = line) -> None:
+            found.append(Problem(line.line_id, line.decision_id, line.person_id, message))
+
+        if line.service_type in retired:
+            problem(f"Tjenestetype {line.service_type} er utgått i kodeverk 9151 og avvises "
+                    f"av KPR. Velg en gjeldende tjeneste.")
+        elif line.service_type not in ACTIVE_SERVICE_TYPES:
+            problem(f"Tjenestetype {line.service_type} finnes ikke i kodeverk 9151.")
+        person = persons.get(line.person_id)
+        if person is None or not person.id_number or person.id_type is None:
+            problem("Personen mangler fødselsnummer eller D-nummer.")
+        if line.weekly_hours is not None and line.weekly_hours > MAX_WEEKLY_HOURS:
+            hours = f"{line.weekly_hours:g}".replace(".", ",")
+            problem(f"{hours} timer per uke er mer enn {MAX_WEEKLY_HOURS}, som IPLOS ikke "
+                    f"tillater for én tjeneste.")
+    for episode in episodes(lines):
+        for previous, line in itertools.pairwise(episode.lines):
+            if not line.org_number and previous.org_number:
+                found.append(Problem(line.line_id, line.decision_id, line.person_id,
+                                     "Tjenesteenheten mangler organisasjonsnummer; bytte av "
+                                     "tjenesteutfører kan ikke meldes."))
+    return found
