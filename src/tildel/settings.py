@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tildel.quality",
     "tildel.insight",
     "tildel.exchange",
+    "tildel.hospital",
     "tildel.demo",
     "tildel.web",
 ]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import fhir, figures, views
+from . import fhir, figures, plo, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="api-case")
@@ -16,6 +16,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("indicators/", figures.IndicatorListView.as_view(), name="api-indicators"),
     path("figures/", figures.FiguresView.as_view(), name="api-figures"),
+    path("plo/", plo.PloReceive.as_view(), name="api-plo"),
     path("fhir/EpisodeOfCare", fhir.EpisodeOfCareSearch.as_view(), name="api-fhir-episodes"),
     path("", include(router.urls)),
 ]

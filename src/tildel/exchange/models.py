@@ -130,3 +130,42 @@ class KprNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.event_key} ({self.sequence})"
+
+
+class PloMessage(models.Model):
+    """A PLO message from a hospital (pleie- og omsorgsmelding), kept as received.
+
+    Every file is kept, also one that could not be read: it waits in quarantine with the
+    reason until a person has looked at it (fixed the person register and processed it
+    again, or dismissed it). A message already processed (same MsgId) changes nothing.
+    """
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", "Behandlet"
+        QUARANTINED = "quarantined", "I karantene"
+        DUPLICATE = "duplicate", "Duplikat (allerede mottatt)"
+        DISMISSED = "dismissed", "Avvist av saksbehandler"
+
+    received_at = models.DateTimeField("mottatt", auto_now_add=True)
+    source = models.CharField("kilde", max_length=200, blank=True,
+                              help_text="Filnavn eller «HTTP».")
+    message_id = models.CharField("MsgId", max_length=100, blank=True, db_index=True)
+    message_type = models.CharField("meldingstype", max_length=60, blank=True)
+    status = models.CharField("status", max_length=16, choices=Status.choices)
+    reason = models.TextField("årsak", blank=True)
+    content = models.TextField("innhold (XML)")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name="person")
+    stay = models.ForeignKey("hospital.HospitalStay", on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="messages", verbose_name="opphold")
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name="håndtert av")
+
+    class Meta:
+        verbose_name = "PLO-melding"
+        verbose_name_plural = "PLO-meldinger"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_type or 'Ukjent melding'} ({self.get_status_display()})"

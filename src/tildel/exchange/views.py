@@ -12,7 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,8 @@ from tildel.accounts.models import Role
 from tildel.rules import kpr as rules
 from tildel.web.views import role_required
 
-from . import kpr, kpr_xml, senders
-from .models import KprBatch
+from . import kpr, kpr_xml, plo, senders
+from .models import KprBatch, PloMessage
 
 KPR_ROLES = (Role.OFFICE_LEADER,)
 SHOWN = 100
@@ -81,3 +82,40 @@ def send(request):
                                       f"notifikasjoner er laget, godkjent mot skjemaet og "
                                       f"sendt.")
     return redirect("exchange:kpr")
+
+
+# -- PLO messages from hospitals ------------------------------------------------------------
+
+@role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
+def plo_messages(request):
+    """Sykehusmeldinger: those in quarantine with the reason, and the latest received.
+
+    No message content and no fødselsnummer are shown; a processed message links to its
+    case, which opens (and is logged) on its own page.
+    """
+    quarantined = PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED)[:200]
+    latest = PloMessage.objects.exclude(status=PloMessage.Status.QUARANTINED).select_related(
+        "stay")[:50]
+    return render(request, "exchange/plo.html", {
+        "quarantined": quarantined, "latest": latest, "types": plo.MESSAGE_TYPES})
+
+
+@require_POST
+@role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
+def plo_action(request, pk: int, action: str):
+    message = get_object_or_404(PloMessage, pk=pk, status=PloMessage.Status.QUARANTINED)
+    if action == "behandle":
+        result = plo.reprocess(message, request.user)
+        if result.status == PloMessage.Status.QUARANTINED:
+            messages.error(request, f"Meldingen kunne fortsatt ikke behandles: "
+                                    f"{result.reason}")
+        else:
+            status = result.get_status_display().lower()
+            messages.success(request, f"Meldingen er behandlet ({status}).")
+    elif action == "avvis":
+        message.status, message.handled_by = PloMessage.Status.DISMISSED, request.user
+        message.save(update_fields=["status", "handled_by"])
+        messages.success(request, "Meldingen er avvist og tatt ut av karantene.")
+    else:
+        raise Http404
+    return redirect("exchange:plo")

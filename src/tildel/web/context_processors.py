@@ -46,6 +46,8 @@ def navigation(request):
         items.append(("Nøkkeltall", reverse("insight:dashboard")))
     if user.role in (Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER):
         items.append(("Likebehandling", reverse("insight:equal-treatment")))
+    if user.is_office_role:
+        items.append(("Sykehusmeldinger", reverse("exchange:plo")))
     if user.role == Role.OFFICE_LEADER:
         items.append(("KPR", reverse("exchange:kpr")))
     if user.role == Role.ADMINISTRATOR:

@@ -291,6 +291,7 @@ class Task(models.Model):
         COMPLAINT = "complaint", "Klagebehandling"
         REVISION = "revision", "Revurdering"
         PATHWAY_DECISION = "pathway_decision", "Vedtak: tiltak i forløp over 14 dager"
+        HOSPITAL = "hospital", "Melding fra sykehus"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks",
                              verbose_name="sak")

@@ -1,0 +1,307 @@
+"""PLO messages from hospitals (pleie- og omsorgsmeldinger, KITH/Helsedirektoratet v1.5/1.6).
+
+The schemas are not available to this project (standards.md § PLO), so the reader is
+tolerant: it looks up the elements it needs by local name, whatever their namespace or
+place in the document, and ignores everything else. What it reads (docs/exchange.md):
+
+- from the header (MsgHead): ``MsgId``, ``GenDate``, the sender's ``OrganisationName`` and
+  HER-id (``Ident/Id`` with ``TypeId V="HER"``), the patient's ``Ident/Id`` with
+  ``TypeId V="FNR"`` or ``"DNR"``;
+- the message type, by the first element named as one of ``MESSAGE_TYPES``;
+- per type the date elements in ``DATE_FIELDS``, the department (``Avdeling``), where the
+  patient is discharged to (``UtskrevetTil``), and for the health information for an
+  application the text of ``OpplysningerTilSoknad`` and ``TjenesteBehov``.
+
+Each message creates or updates the hospital stay (``hospital.HospitalStay``) and gives
+the allocation office covering the patient's district a task on the stay's case. A file
+that is not XML, has no known message type, no patient or a patient not in the register
+is kept in quarantine with the reason (``PloMessage``), never lost; XML is parsed with
+entities and network access off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from lxml import etree
+
+from tildel.casework.models import Case, Channel, SenderRole, Task
+from tildel.casework.services.intake import register_enquiry
+from tildel.hospital.models import HospitalStay
+from tildel.people.models import Person
+
+from .models import PloMessage
+
+MAX_BYTES = 5 * 1024 * 1024
+
+ADMITTED = "MeldingInnlagtPasient"
+READY = "MeldingUtskrivningsklarPasient"
+READY_CANCELLED = "AvmeldingUtskrivningsklarPasient"
+DISCHARGED = "MeldingOmUtskrevetPasient"
+DEATH = "OrienteringOmDod"
+APPLICATION = "HelseopplysningerVedSoknad"
+MESSAGE_TYPES = {
+    ADMITTED: "Melding om innlagt pasient",
+    READY: "Melding om utskrivningsklar pasient",
+    READY_CANCELLED: "Avmelding av utskrivningsklar pasient",
+    DISCHARGED: "Melding om utskrevet pasient",
+    DEATH: "Orientering om død",
+    APPLICATION: "Helseopplysninger ved søknad",
+}
+DATE_FIELDS = {
+    ADMITTED: ("Innleggelsesdato", "InnlagtDato", "DatoInnlagt"),
+    READY: ("UtskrivningsklarDato", "DatoUtskrivningsklar"),
+    READY_CANCELLED: (),
+    DISCHARGED: ("Utskrivningsdato", "UtskrevetDato", "DatoUtskrevet"),
+    DEATH: ("Dodsdato", "DatoDod"),
+    APPLICATION: (),
+}
+# Checked in this order: "sykehjem" is an institution although it ends in "hjem".
+DESTINATIONS = (("institusjon", HospitalStay.Destination.INSTITUTION),
+                ("sykehjem", HospitalStay.Destination.INSTITUTION),
+                ("korttid", HospitalStay.Destination.INSTITUTION),
+                ("hjem", HospitalStay.Destination.HOME))
+
+
+class Unreadable(ValueError):
+    """Why a message cannot be used (Norwegian, for the quarantine list)."""
+
+
+@dataclass
+class Parsed:
+    message_type: str
+    message_id: str
+    sent_at: dt.datetime
+    hospital: str
+    her_id: str
+    id_number: str
+    event_at: dt.datetime
+    department: str = ""
+    destination: str = ""
+    text: str = ""
+    needs: list[str] = field(default_factory=list)
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _find(root, *names: str):
+    wanted = set(names)
+    for element in root.iter():
+        if _local(element) in wanted:
+            return element
+    return None
+
+
+def _text(root, *names: str) -> str:
+    found = _find(root, *names)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _moment(text: str, what: str) -> dt.datetime:
+    """A date or date-time as the messages write them, in local time."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = dt.date.fromisoformat(text)
+            return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise Unreadable(f"{what} «{text[:40]}» er ikke en dato.") from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _ident(root, parent: str, kinds: tuple[str, ...]) -> str:
+    """The Id of the first Ident under an element named ``parent`` whose TypeId V is one
+    of ``kinds``."""
+    for holder in root.iter():
+        if _local(holder) != parent:
+            continue
+        for ident in holder.iter():
+            if _local(ident) != "Ident":
+                continue
+            kind = _find(ident, "TypeId")
+            if kind is not None and (kind.get("V") or "").upper() in kinds:
+                return _text(ident, "Id")
+    return ""
+
+
+def parse(content: bytes) -> Parsed:
+    """Read the fields Tildel uses; Unreadable says why a message cannot be used."""
+    if len(content) > MAX_BYTES:
+        raise Unreadable(f"Filen er større enn {MAX_BYTES // (1024 * 1024)} MB.")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_comments=True)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as error:
+        raise Unreadable(f"Filen er ikke gyldig XML: {error}.") from None
+    if root is None:
+        raise Unreadable("Filen er tom.")
+    body = _find(root, *MESSAGE_TYPES)
+    if body is None:
+        raise Unreadable("Ukjent meldingstype: fant ingen av "
+                         + ", ".join(MESSAGE_TYPES) + ".")
+    kind = _local(body)
+    number = _ident(root, "Patient", ("FNR", "DNR")) or _ident(root, "Pasient", ("FNR", "DNR"))
+    if not number:
+        raise Unreadable("Meldingen mangler pasientens fødselsnummer eller D-nummer.")
+    sent_text = _text(root, "GenDate")
+    sent = _moment(sent_text, "GenDate") if sent_text else timezone.now()
+    event_text = _text(body, *DATE_FIELDS[kind]) if DATE_FIELDS[kind] else ""
+    hospital = _text(_find(root, "Sender") if _find(root, "Sender") is not None else root,
+                     "OrganisationName")
+    return Parsed(
+        message_type=kind, message_id=_text(root, "MsgId")[:100], sent_at=sent,
+        hospital=hospital or "Ukjent sykehus", her_id=_ident(root, "Sender", ("HER",)),
+        id_number=number, event_at=_moment(event_text, DATE_FIELDS[kind][0])
+        if event_text else sent,
+        department=_text(body, "Avdeling")[:200],
+        destination=_text(body, "UtskrevetTil").lower(),
+        text=_text(body, "OpplysningerTilSoknad"),
+        needs=[(e.text or "").strip() for e in body.iter() if _local(e) == "TjenesteBehov"
+               and (e.text or "").strip()])
+
+
+def receive(content: bytes, *, source: str = "", user=None) -> PloMessage:
+    """Keep the message and act on it; a message that cannot be used goes to quarantine.
+
+    Idempotent: a MsgId already processed is recorded as a duplicate and changes nothing.
+    """
+    text = content.decode("utf-8", errors="replace")
+    try:
+        parsed = parse(content)
+    except Unreadable as error:
+        return PloMessage.objects.create(source=source[:200], status=PloMessage.Status.QUARANTINED,
+                                         reason=str(error), content=text)
+    return _act(parsed, text, source, user)
+
+
+def _act(parsed: Parsed, text: str, source: str, user) -> PloMessage:
+    common = {"source": source[:200], "message_id": parsed.message_id,
+              "message_type": parsed.message_type, "content": text}
+    if parsed.message_id and PloMessage.objects.filter(
+            message_id=parsed.message_id, status=PloMessage.Status.PROCESSED).exists():
+        return PloMessage.objects.create(**common, status=PloMessage.Status.DUPLICATE,
+                                         reason="Meldingen er mottatt og behandlet før.")
+    person = Person.objects.filter(id_number=parsed.id_number).first()
+    if person is None:
+        return PloMessage.objects.create(
+            **common, status=PloMessage.Status.QUARANTINED,
+            reason="Pasienten finnes ikke i personregisteret. Registrer personen og behandle "
+                   "meldingen på nytt.")
+    office = person.district.allocation_offices.first()
+    if office is None:
+        return PloMessage.objects.create(
+            **common, person=person, status=PloMessage.Status.QUARANTINED,
+            reason="Ingen tildelingskontor dekker pasientens distrikt.")
+    try:
+        with transaction.atomic():
+            stay = _update_stay(parsed, person)
+            _follow_up(parsed, person, office, stay, user)
+            return PloMessage.objects.create(**common, person=person, stay=stay,
+                                             status=PloMessage.Status.PROCESSED)
+    except Unreadable as error:
+        return PloMessage.objects.create(**common, person=person,
+                                         status=PloMessage.Status.QUARANTINED,
+                                         reason=str(error))
+
+
+def _open_stay(person: Person) -> HospitalStay | None:
+    return person.hospital_stays.exclude(status__in=(HospitalStay.Status.DISCHARGED,
+                                                     HospitalStay.Status.DIED)).first()
+
+
+def _update_stay(parsed: Parsed, person: Person) -> HospitalStay | None:
+    kind = parsed.message_type
+    if kind == APPLICATION:
+        return _open_stay(person)
+    stay = _open_stay(person)
+    if stay is None:
+        if kind not in (ADMITTED, READY, DISCHARGED, DEATH):
+            raise Unreadable("Det finnes ikke noe åpent sykehusopphold for pasienten å "
+                             "avmelde.")
+        stay = HospitalStay(person=person, admitted_at=parsed.event_at
+                            if kind == ADMITTED else parsed.sent_at)
+    stay.hospital = parsed.hospital[:200]
+    stay.hospital_her_id = parsed.her_id[:20]
+    if parsed.department:
+        stay.department = parsed.department
+        stay.psychiatric = "psyk" in parsed.department.lower()
+    if kind == ADMITTED:
+        stay.admitted_at, stay.status = parsed.event_at, HospitalStay.Status.ADMITTED
+    elif kind == READY:
+        stay.ready_on = timezone.localdate(parsed.event_at)
+        stay.status = HospitalStay.Status.READY
+    elif kind == READY_CANCELLED:
+        stay.ready_on, stay.status = None, HospitalStay.Status.ADMITTED
+    elif kind == DISCHARGED:
+        stay.discharged_at, stay.status = parsed.event_at, HospitalStay.Status.DISCHARGED
+        stay.destination = next((d for word, d in DESTINATIONS
+                                 if word in parsed.destination),
+                                HospitalStay.Destination.ELSEWHERE)
+    elif kind == DEATH:
+        stay.discharged_at, stay.status = parsed.event_at, HospitalStay.Status.DIED
+    stay.save()
+    return stay
+
+
+TASKS = {
+    ADMITTED: ("Innlagt på sykehus: send innleggelsesrapport", 1),
+    READY: ("Utskrivningsklar pasient: svar sykehuset og planlegg hjemkomst", 0),
+    READY_CANCELLED: ("Utskrivningsklar avmeldt: stans planleggingen", 1),
+    DISCHARGED: ("Utskrevet fra sykehus: følg opp tjenestene", 1),
+    DEATH: ("Dødsmelding: avslutt tjenester og vedtak", 2),
+    APPLICATION: ("Søknad med helseopplysninger fra sykehus: vurder", 2),
+}
+
+
+def _follow_up(parsed: Parsed, person: Person, office, stay: HospitalStay | None,
+               user) -> None:
+    """The office's case for the stay (or the application), a journal line and a task."""
+    label = MESSAGE_TYPES[parsed.message_type]
+    case = stay.case if stay is not None and stay.case_id else None
+    if parsed.message_type == APPLICATION:
+        case = None  # an application is its own case
+    body = f"{label} fra {parsed.hospital}"
+    if parsed.department:
+        body += f", {parsed.department}"
+    body += f" ({timezone.localtime(parsed.event_at):%d.%m.%Y %H:%M})."
+    if parsed.text:
+        body += f"\n\n{parsed.text}"
+    if parsed.needs:
+        body += "\n\nBehov: " + "; ".join(parsed.needs)
+    case = register_enquiry(
+        office=office, person=person, channel=Channel.E_MESSAGE, sender_name=parsed.hospital,
+        sender_role=SenderRole.HOSPITAL, text=body, received_at=min(parsed.sent_at,
+                                                                   timezone.now()),
+        subject="Søknad fra sykehus" if parsed.message_type == APPLICATION
+        else f"Sykehusopphold: {parsed.hospital}", actor=user, case=case)
+    if parsed.message_type != APPLICATION:
+        if case.kind != Case.Kind.ENQUIRY and stay is not None and not stay.case_id:
+            Case.objects.filter(pk=case.pk).update(kind=Case.Kind.ENQUIRY)
+        if stay is not None and not stay.case_id:
+            stay.case = case
+            stay.save(update_fields=["case"])
+    title, days = TASKS[parsed.message_type]
+    Task.objects.create(case=case, kind=Task.Kind.HOSPITAL, title=title,
+                        due_on=timezone.localdate() + dt.timedelta(days=days),
+                        assigned_to=case.assigned_to)
+
+
+def reprocess(message: PloMessage, user) -> PloMessage:
+    """Process a quarantined message again (e.g. after registering the person); the old
+    row is kept, marked as handled by ``user``."""
+    if message.status != PloMessage.Status.QUARANTINED:
+        raise Unreadable("Bare meldinger i karantene kan behandles på nytt.")
+    result = receive(message.content.encode("utf-8"), source=message.source, user=user)
+    message.status = PloMessage.Status.DISMISSED
+    message.handled_by = user
+    message.reason = f"{message.reason} Behandlet på nytt: {result.get_status_display()}."
+    message.save(update_fields=["status", "handled_by", "reason"])
+    return result

@@ -1,0 +1,155 @@
+"""PLO messages from hospitals (standards.md § PLO): each logistics message creates or
+updates the hospital stay and gives the office a task; a bad file is kept in quarantine
+with its reason, never lost; a message received twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tildel.accounts.models import Role
+from tildel.casework.models import Case, Task
+from tildel.exchange import plo
+from tildel.exchange.models import PloMessage
+from tildel.exchange.plo_examples import message
+from tildel.hospital.models import HospitalStay
+
+NOW = timezone.localtime().replace(microsecond=0)
+
+
+@pytest.fixture
+def plo_world(world):
+    world.kari = world.person()
+    world.caseworker = world.user(Role.CASEWORKER, office=world.east_office)
+    return world
+
+
+def test_a_stay_from_admission_to_discharge_with_tasks_for_the_office(plo_world):
+    kari = plo_world.kari
+    admitted = plo.receive(message(kari.id_number, plo.ADMITTED, NOW - dt.timedelta(days=5),
+                                   department="Psykiatrisk klinikk"))
+    assert admitted.status == PloMessage.Status.PROCESSED
+    stay = HospitalStay.objects.get(person=kari)
+    assert stay.status == HospitalStay.Status.ADMITTED and stay.psychiatric
+    assert stay.hospital == "Sykehuset" and stay.hospital_her_id == "8100000"
+    case = stay.case
+    assert case.allocation_office == plo_world.east_office and case.kind == Case.Kind.ENQUIRY
+    plo.receive(message(kari.id_number, plo.READY, NOW - dt.timedelta(days=1)))
+    stay.refresh_from_db()
+    assert stay.status == HospitalStay.Status.READY
+    assert stay.ready_on == (NOW - dt.timedelta(days=1)).date()
+    ready_task = Task.objects.get(case=case, title__startswith="Utskrivningsklar pasient")
+    assert ready_task.kind == Task.Kind.HOSPITAL and ready_task.due_on == timezone.localdate()
+    plo.receive(message(kari.id_number, plo.READY_CANCELLED, NOW - dt.timedelta(hours=20)))
+    stay.refresh_from_db()
+    assert stay.status == HospitalStay.Status.ADMITTED and stay.ready_on is None
+    plo.receive(message(kari.id_number, plo.DISCHARGED, NOW, destination="Sykehjem"))
+    stay.refresh_from_db()
+    assert stay.status == HospitalStay.Status.DISCHARGED
+    assert stay.destination == HospitalStay.Destination.INSTITUTION
+    assert Task.objects.filter(case=case, kind=Task.Kind.HOSPITAL).count() == 4
+    assert case.enquiries.count() == 4  # one journal entry per message, on one case
+    # The next admission is a new stay.
+    plo.receive(message(kari.id_number, plo.ADMITTED, NOW))
+    assert HospitalStay.objects.filter(person=kari).count() == 2
+
+
+def test_health_information_for_an_application_opens_an_application_case(plo_world):
+    received = plo.receive(message(plo_world.kari.id_number, plo.APPLICATION, NOW,
+                                   text="Trenger hjelp morgen og kveld etter hoftebrudd.",
+                                   needs=("Hjemmesykepleie", "Trygghetsalarm")))
+    assert received.status == PloMessage.Status.PROCESSED
+    case = Case.objects.get(person=plo_world.kari)
+    assert case.kind == Case.Kind.APPLICATION and case.subject == "Søknad fra sykehus"
+    text = case.enquiries.get().text
+    assert "hoftebrudd" in text and "Hjemmesykepleie; Trygghetsalarm" in text
+    assert case.tasks.get().title.startswith("Søknad med helseopplysninger")
+
+
+def test_a_message_received_twice_changes_nothing(plo_world):
+    content = message(plo_world.kari.id_number, plo.READY, NOW, msg_id="abc-123")
+    plo.receive(content)
+    again = plo.receive(content)
+    assert again.status == PloMessage.Status.DUPLICATE
+    assert Task.objects.count() == 1 and HospitalStay.objects.count() == 1
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"dette er ikke xml", "ikke gyldig XML"),
+    (b"", "ikke gyldig XML"),
+    (b"<MsgHead><Ukjent/></MsgHead>", "Ukjent meldingstype"),
+    (b"<MsgHead><MeldingInnlagtPasient/></MsgHead>", "mangler pasientens"),
+    (b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><MsgHead>&e;</MsgHead>',
+     "Ukjent meldingstype"),
+])
+def test_a_bad_file_is_kept_in_quarantine_with_the_reason(plo_world, content, reason):
+    kept = plo.receive(content, source="fil.xml")
+    assert kept.status == PloMessage.Status.QUARANTINED and reason in kept.reason
+    assert kept.content == content.decode() and kept.source == "fil.xml"
+    assert "root:" not in kept.reason  # the external entity was not read
+    assert not Task.objects.exists()
+
+
+def test_an_unknown_patient_waits_until_registered_then_is_processed(plo_world):
+    from tests.conftest import make_number
+
+    number = make_number(dt.date(1950, 3, 3), seed=77)
+    kept = plo.receive(message(number, plo.READY, NOW))
+    assert kept.status == PloMessage.Status.QUARANTINED
+    assert "finnes ikke i personregisteret" in kept.reason
+    from tildel.people.models import Person
+
+    Person.objects.create(id_number=number, given_name="Ny", family_name="Innbygger",
+                          municipality=plo_world.municipality, district=plo_world.west)
+    result = plo.reprocess(kept, plo_world.caseworker)
+    assert result.status == PloMessage.Status.PROCESSED
+    kept.refresh_from_db()
+    assert kept.status == PloMessage.Status.DISMISSED and kept.handled_by == plo_world.caseworker
+    assert Task.objects.get().case.allocation_office == plo_world.west_office
+
+
+def test_a_date_that_is_not_a_date_is_quarantined(plo_world):
+    content = message(plo_world.kari.id_number, plo.READY, NOW).replace(
+        NOW.date().isoformat().encode(), b"i morgen", 1)
+    content = content.replace(b"<UtskrivningsklarDato>" + NOW.date().isoformat().encode(),
+                              b"<UtskrivningsklarDato>i morgen")
+    kept = plo.receive(content)
+    assert kept.status == PloMessage.Status.QUARANTINED and "er ikke en dato" in kept.reason
+
+
+def test_http_endpoint_and_command(plo_world, client, tmp_path, capsys):
+    client.force_login(plo_world.caseworker)
+    ok = client.post("/api/v1/plo/", message(plo_world.kari.id_number, plo.ADMITTED, NOW),
+                     content_type="application/xml")
+    assert ok.status_code == 201 and ok.json()["status"] == "processed"
+    bad = client.post("/api/v1/plo/", b"<ikke-ferdig", content_type="application/xml")
+    assert bad.status_code == 422 and "ikke gyldig XML" in bad.json()["feil"]
+    assert PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED).count() == 1
+    client.force_login(plo_world.user(Role.PROVIDER_STAFF, unit=plo_world.east_unit))
+    assert client.post("/api/v1/plo/", b"<x/>", content_type="application/xml"
+                       ).status_code == 403
+    folder = tmp_path / "inn"
+    folder.mkdir()
+    (folder / "a.xml").write_bytes(message(plo_world.kari.id_number, plo.READY, NOW))
+    (folder / "b.xml").write_bytes(b"tull")
+    call_command("plo", "receive", str(folder))
+    out = capsys.readouterr().out
+    assert "2 meldinger lest" in out and "b.xml: Filen er ikke gyldig XML" in out
+
+
+def test_quarantine_screen_reprocess_and_dismiss(plo_world, client):
+    kept = plo.receive(b"<MsgHead/>", source="feil.xml")
+    client.force_login(plo_world.caseworker)
+    page = client.get("/sykehusmeldinger/").content.decode()
+    assert "feil.xml" in page and "Ukjent meldingstype" in page
+    response = client.post(f"/sykehusmeldinger/{kept.pk}/behandle/", follow=True)
+    assert "fortsatt ikke behandles" in response.content.decode()
+    retry = PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED).get()
+    client.post(f"/sykehusmeldinger/{retry.pk}/avvis/")
+    assert not PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED).exists()
+    assert client.post(f"/sykehusmeldinger/{retry.pk}/avvis/").status_code == 404
+    client.force_login(plo_world.user(Role.MANAGEMENT))
+    assert client.get("/sykehusmeldinger/").status_code == 403
