@@ -243,3 +243,93 @@ def test_a_decision_that_replaced_another_cannot_be_annulled(kpr_world):
     with pytest.raises(decision_service.CaseworkError, match="allerede erstattet"):
         decision_service.annul(old, leader, reason="Fattet ved en feil i saken.",
                                expected_version=old.version)
+
+
+# -- found by review ----------------------------------------------------------------------
+
+def test_a_held_service_is_neither_cancelled_nor_continued(kpr_world, tmp_path):
+    kpr.export(kpr_world.municipality, tmp_path / "first.xml")
+    line = kpr_world.ola_line
+    line.extent, line.extent_unit = 700, "hours_month"  # 175 hours a week
+    line.save()
+    due = kpr.plan(kpr_world.municipality)
+    assert due.held_back == 1 and due.changes == []  # Ola's start is neither cancelled nor re-sent
+
+
+def test_an_added_organisation_number_is_a_supplement(kpr_world, tmp_path):
+    kpr_world.west_unit.organisation_number = ""
+    kpr_world.west_unit.save()
+    kpr.export(kpr_world.municipality, tmp_path / "first.xml")
+    kpr_world.west_unit.organisation_number = "974256967"
+    kpr_world.west_unit.save()
+    second = tmp_path / "second.xml"
+    kpr.export(kpr_world.municipality, second)
+    notification = check_file(second).xpath("//k:Notifikasjon", namespaces=NS)
+    assert [n.get("statusNotifikasjon") for n in notification] == ["T"]
+    assert notification[0].xpath("k:TjenesteStart/@tjenesteOrgNr", namespaces=NS) == [
+        "974256967"]
+
+
+def test_the_first_since_is_kept_for_later_messages(kpr_world, tmp_path):
+    kpr.export(kpr_world.municipality, tmp_path / "first.xml",
+               since=TODAY - dt.timedelta(days=10))
+    assert kpr.reporting_from(kpr_world.municipality) == TODAY - dt.timedelta(days=10)
+    # Kari's start (40 days ago) and Ola's (20 days ago) were history: still not sent.
+    assert kpr.plan(kpr_world.municipality).changes == []
+
+
+def test_a_failed_export_leaves_an_existing_file_alone(kpr_world, tmp_path):
+    existing = tmp_path / "last-week.xml"
+    existing.write_text("last week's message")
+    RegisterContact.objects.update(name="Ingrid\x0bIPLOS")
+    with pytest.raises(kpr.ExchangeError, match="kontrolltegn"):
+        kpr.export(kpr_world.municipality, existing)
+    assert existing.read_text() == "last week's message"
+    assert list(tmp_path.iterdir()) == [existing]
+
+
+def test_two_sends_in_one_second_get_two_files(kpr_world):
+    first, second = kpr.default_path(kpr_world.municipality), kpr.default_path(
+        kpr_world.municipality)
+    assert first != second
+
+
+class FailingSender:
+    def send(self, batch, path):
+        raise ConnectionError("the message service is down")
+
+
+def test_a_send_that_fails_can_be_sent_again(kpr_world, client, settings):
+    settings.KPR_SENDER = "tests.exchange.test_kpr_export.FailingSender"
+    client.force_login(kpr_world.user(Role.OFFICE_LEADER, office=kpr_world.east_office))
+    page = client.post("/kpr/send/", follow=True).content.decode()
+    assert "er laget, men ble ikke sendt" in page and "Send på nytt" in page
+    batch = KprBatch.objects.get()
+    assert batch.sent_at is None and kpr.plan(kpr_world.municipality).changes == []
+    settings.KPR_SENDER = "tildel.exchange.senders.FileSender"
+    client.post("/kpr/send-pa-nytt/")
+    batch.refresh_from_db()
+    assert batch.sent_at is not None
+    check_file(batch.sender_reference)
+
+
+def test_a_leader_without_a_municipality_is_refused(kpr_world, client):
+    leader = kpr_world.user(Role.OFFICE_LEADER, office=kpr_world.east_office)
+    leader.municipalities.clear()
+    client.force_login(leader)
+    assert client.get("/kpr/").status_code == 403
+    assert client.post("/kpr/send/").status_code == 403
+
+
+def test_the_units_order_says_the_decision_is_annulled(kpr_world, client):
+    from tildel.casework.models import Order
+
+    decision = kpr_world.ola_line.decision
+    order = Order.objects.create(decision=decision, provider_unit=kpr_world.west_unit)
+    order.lines.set([kpr_world.ola_line])
+    leader = kpr_world.user(Role.OFFICE_LEADER, office=kpr_world.west_office)
+    decision_service.annul(decision, leader, reason="Fattet ved en feil i saken.",
+                           expected_version=decision.version)
+    client.force_login(kpr_world.user(Role.PROVIDER_LEADER, unit=kpr_world.west_unit))
+    page = client.get(f"/bestillinger/{order.pk}/").content.decode()
+    assert "Vedtaket bak denne bestillingen er annullert" in page

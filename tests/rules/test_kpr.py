@@ -132,3 +132,55 @@ def test_problems_the_register_would_reject():
     assert "170 timer per uke er mer enn 168" in found[4]
     assert 5 not in found and 6 not in found
     assert "organisasjonsnummer" in found[7]
+
+
+# -- found by review: stops at line boundaries, overlapping units, held services, order ---
+
+def test_a_stop_lasting_to_the_services_end_gives_no_resumption_after_the_end():
+    lines = [line(1, D(2026, 1, 1), D(2026, 3, 31),
+                  pauses=[kpr.Pause(7, D(2026, 3, 20), D(2026, 3, 31))])]
+    assert kinds(kpr.events(lines, TODAY)) == [(kpr.EventKind.START, D(2026, 1, 1)),
+                                               (kpr.EventKind.STOP_FROM, D(2026, 3, 20)),
+                                               (kpr.EventKind.END, D(2026, 3, 31))]
+
+
+def test_an_open_stop_on_a_replaced_line_ends_with_that_line():
+    lines = [line(1, D(2026, 1, 1), D(2026, 5, 31), pauses=[kpr.Pause(3, D(2026, 5, 20), None)]),
+             line(2, D(2026, 6, 1))]
+    assert kinds(kpr.events(lines, TODAY)) == [(kpr.EventKind.START, D(2026, 1, 1)),
+                                               (kpr.EventKind.STOP_FROM, D(2026, 5, 20)),
+                                               (kpr.EventKind.STOP_TO, D(2026, 6, 1))]
+
+
+def test_two_units_serving_one_type_at_once_are_two_services():
+    """Home nursing from one unit and four weeks of everyday rehabilitation from another are
+    both code 15: two services, each with its own stop and end, no change of provider."""
+    home = line(1, D(2026, 1, 1), org="911111111")
+    rehab = line(2, D(2026, 3, 1), D(2026, 3, 28), org="922222222",
+                 pauses=[kpr.Pause(9, D(2026, 3, 5), D(2026, 3, 10))])
+    events = kpr.events([home, rehab], TODAY)
+    by_service = {}
+    for e in events:
+        by_service.setdefault(e.service_id, []).append(e.kind)
+    assert by_service == {"T1": [kpr.EventKind.START],
+                          "T2": [kpr.EventKind.START, kpr.EventKind.STOP_FROM,
+                                 kpr.EventKind.STOP_TO, kpr.EventKind.END]}
+
+
+def test_a_problem_on_any_line_holds_the_whole_service():
+    lines = [line(1, D(2026, 1, 1), D(2026, 3, 31), hours=170.0),
+             line(2, D(2026, 4, 1), D(2026, 6, 30), org="922222222")]
+    assert kpr.held_services(lines, kpr.problems(lines, PERSONS)) == {"T1"}
+
+
+def test_cancellations_go_first_then_events_in_date_order():
+    before = kpr.events([line(5, D(2026, 3, 1))], TODAY)
+    # A backdated line from the same unit becomes the service's first: new tjenesteID.
+    after = kpr.events([line(5, D(2026, 3, 1)), line(2, D(2026, 1, 1), D(2026, 2, 28),
+                                                     pauses=[kpr.Pause(4, D(2026, 2, 1),
+                                                                       D(2026, 2, 5))])],
+                       TODAY)
+    changes = kpr.reconcile(after, PERSONS, reported(before))
+    assert [(c.status, c.key) for c in changes] == [
+        (kpr.Status.CANCEL, "T5:start"), (kpr.Status.ORIGINAL, "T2:start"),
+        (kpr.Status.ORIGINAL, "T2:stop:4:from"), (kpr.Status.ORIGINAL, "T2:stop:4:to")]

@@ -11,11 +11,13 @@ a rerun sends nothing already sent.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -27,7 +29,7 @@ from tildel.people.models import Person
 from tildel.rules import kpr as rules
 
 from . import kpr_xml
-from .models import KprBatch, KprEvent, KprNotification, RegisterContact
+from .models import CONTROL, KprBatch, KprEvent, KprNotification, RegisterContact
 
 #: pasientGUID is derived from the municipality and the person's id in Tildel, so it stays
 #: the same in every message without storing another identifier.
@@ -67,17 +69,18 @@ def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rul
     lines = []
     person_ids = set()
     for (pk, decision, person, code, start, end, org, extent, unit, signed,
-         decided) in ServiceLine.objects.filter(
+         decided, unit_id) in ServiceLine.objects.filter(
             decision__person__municipality=municipality, granted=True, start__isnull=False,
             decision__status=Decision.Status.DECIDED).values_list(
             "id", "decision_id", "decision__person_id",
             "service_version__service__national_type_id", "start", "end",
             "provider_unit__organisation_number", "extent", "extent_unit",
-            "decision__signed_at", "decision__decided_on").order_by("id"):
+            "decision__signed_at", "decision__decided_on", "provider_unit_id").order_by("id"):
         registered = signed or (dt.datetime.combine(decided, dt.time(12), tzinfo=dt.UTC)
                                 if decided else None)
         lines.append(rules.Line(pk, decision, person, code, start, end, org or "",
-                                _weekly(extent, unit), tuple(pauses.get(pk, ())), registered))
+                                _weekly(extent, unit), tuple(pauses.get(pk, ())), registered,
+                                unit_id))
         person_ids.add(person)
     persons = {pk: rules.Person(pk, number or "", ID_TYPES.get(id_type))
                for pk, number, id_type in Person.objects.filter(pk__in=person_ids).values_list(
@@ -104,17 +107,29 @@ def plan(municipality: Municipality, *, today: dt.date | None = None,
     today = today or timezone.localdate()
     lines, persons = collect(municipality)
     problems = rules.problems(lines, persons)
-    blocked = {problem.line_id for problem in problems}
+    held_ids = rules.held_services(lines, problems)
     events = rules.events(lines, today)
-    held = {e.key for e in events if e.line_id in blocked}
     reported = {key: rules.Reported(key, content, active) for key, content, active in
                 KprEvent.objects.filter(municipality=municipality).values_list(
                     "key", "content", "active").iterator(chunk_size=CHUNK)}
-    # A held-back event stays as reported; it is neither cancelled nor re-sent until fixed.
-    changes = rules.reconcile([e for e in events if e.key not in held], persons,
-                              {k: v for k, v in reported.items() if k not in held}, since)
-    return Plan(changes, problems, len(held), len(events),
+
+    def held(key: str) -> bool:
+        return key.split(":", 1)[0] in held_ids
+
+    # A held service's events wait, and what was reported of it stands: neither cancelled
+    # nor sent again until the problem is fixed.
+    changes = rules.reconcile([e for e in events if not held(e.key)], persons,
+                              {k: v for k, v in reported.items() if not held(k)},
+                              since if since is not None else reporting_from(municipality))
+    return Plan(changes, problems, sum(1 for e in events if held(e.key)), len(events),
                 sum(1 for r in reported.values() if r.active))
+
+
+def reporting_from(municipality: Municipality) -> dt.date | None:
+    """The day Tildel took over the reporting: the ``--since`` of the first message, kept
+    for every later one (the screen too), so history is never sent twice."""
+    return (KprBatch.objects.filter(municipality=municipality, since__isnull=False)
+            .order_by("created_at", "id").values_list("since", flat=True).first())
 
 
 def patient_guid(municipality: Municipality, person_id: int | str) -> str:
@@ -122,22 +137,39 @@ def patient_guid(municipality: Municipality, person_id: int | str) -> str:
 
 
 def contacts_for(municipality: Municipality) -> list[kpr_xml.Contact]:
-    found = [kpr_xml.Contact(c.name, c.email, c.kind, c.phone)
-             for c in RegisterContact.objects.filter(municipality=municipality)]
+    found = []
+    for c in RegisterContact.objects.filter(municipality=municipality):
+        if any(CONTROL.search(value) for value in (c.name, c.email, c.phone)):
+            raise ExchangeError(f"Kontaktpersonen «{CONTROL.sub('', c.name)}» har et usynlig "
+                                f"kontrolltegn i navn, e-post eller telefon. Rett det under "
+                                f"Administrasjon → Kontaktpersoner for KPR.")
+        found.append(kpr_xml.Contact(c.name, c.email, c.kind, c.phone))
     if not found:
         raise ExchangeError("Kommunen har ingen kontaktperson for KPR. Registrer en under "
                             "Administrasjon → Kontaktpersoner for KPR før du sender.")
     return found
 
 
+def default_path(municipality: Municipality) -> Path:
+    """A new file in the outbox; the random part keeps two sends in one second apart."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    outbox = Path(settings.KPR_OUTBOX)
+    outbox.mkdir(parents=True, exist_ok=True)
+    return outbox / f"kpr-{municipality.number}-{stamp}-{uuid.uuid4().hex[:8]}.xml"
+
+
 def export(municipality: Municipality, path: Path, *, since: dt.date | None = None,
            user=None, today: dt.date | None = None) -> KprBatch | None:
     """Write what is due to ``path`` and record it; None (and no file) if nothing is due.
 
-    Raises ExchangeError if the message cannot be made, kpr_xml.InvalidMessage if it would
-    not validate (nothing is recorded then).
+    The message is written to a temporary file beside ``path`` and moved into place only
+    when it has validated, as the last step before the records commit: a failure leaves
+    ``path`` as it was. Raises ExchangeError if the message cannot be made,
+    kpr_xml.InvalidMessage if it would not validate (nothing is recorded then).
     """
     path = Path(path)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    placed = False
     try:
         with transaction.atomic():
             # One export at a time per municipality: the second waits, then finds less due.
@@ -147,19 +179,24 @@ def export(municipality: Municipality, path: Path, *, since: dt.date | None = No
                 return None
             contacts = contacts_for(municipality)
             batch = KprBatch.objects.create(municipality=municipality, created_by=user,
-                                            since=since, file_name=path.name)
+                                            since=since, file_name=path.name,
+                                            path=str(path.resolve()))
             recorded = _Recorder(municipality, batch)
-            with path.open("wb") as out:
+            with temporary.open("wb") as out:
                 count = kpr_xml.write(out, municipality_number=municipality.number,
                                       contacts=contacts, local_id=str(batch.guid),
                                       notifications=recorded.notifications(due.changes))
             recorded.flush()
-            kpr_xml.validate(path)
+            kpr_xml.validate(temporary)
             batch.notifications = count
             batch.save(update_fields=["notifications"])
+            os.replace(temporary, path)
+            placed = True
             return batch
     except BaseException:
-        path.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
+        if placed:  # moved into place, then the commit failed: the file was never recorded
+            path.unlink(missing_ok=True)
         raise
 
 

@@ -8,13 +8,23 @@ rerun sends nothing twice (ADR 0013).
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from tildel.organisation.models import Municipality
 from tildel.people.models import Person
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(value: str) -> None:
+    """XML cannot carry control characters; a message with one would not be made."""
+    if CONTROL.search(value or ""):
+        raise ValidationError("Inneholder et usynlig kontrolltegn. Skriv feltet på nytt.")
 
 
 class RegisterContact(models.Model):
@@ -31,9 +41,9 @@ class RegisterContact(models.Model):
                                      related_name="register_contacts", verbose_name="kommune")
     kind = models.CharField("type", max_length=2, choices=Kind.choices,
                             default=Kind.IPLOS_CONTACT)
-    name = models.CharField("navn", max_length=120)
+    name = models.CharField("navn", max_length=120, validators=[printable])
     email = models.EmailField("e-post")
-    phone = models.CharField("telefon", max_length=20, blank=True)
+    phone = models.CharField("telefon", max_length=20, blank=True, validators=[printable])
 
     class Meta:
         verbose_name = "kontaktperson for KPR"
@@ -56,6 +66,8 @@ class KprBatch(models.Model):
                                    verbose_name="laget av")
     since = models.DateField("nye hendelser fra", null=True, blank=True)
     file_name = models.CharField("fil", max_length=200)
+    path = models.CharField("lagret som", max_length=500, blank=True,
+                            help_text="Filen meldingen ble skrevet til; sendes på nytt derfra.")
     notifications = models.PositiveIntegerField("notifikasjoner", default=0)
     sent_at = models.DateTimeField("sendt", null=True, blank=True)
     sender_reference = models.CharField("forsendelsens referanse", max_length=200,

@@ -10,6 +10,7 @@ retries with the same file, so the GUIDs in it make a resend harmless.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +20,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import KprBatch
+
+logger = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
@@ -42,9 +45,27 @@ def sender() -> Sender:
     return import_string(settings.KPR_SENDER)()
 
 
-def deliver(batch: KprBatch, path: Path) -> KprBatch:
-    """Hand the file to the configured sender and note when and where."""
-    batch.sender_reference = sender().send(batch, path)
+class SendFailed(RuntimeError):
+    """The sender did not take the message; it stays unsent and can be sent again."""
+
+
+def deliver(batch: KprBatch, path: Path | None = None) -> KprBatch:
+    """Hand the file to the configured sender and note when and where. The same file is
+    sent again after a failure (``tildel kpr resend``, or the screen): its GUIDs make a
+    second delivery harmless."""
+    path = Path(path or batch.path)
+    try:
+        reference = sender().send(batch, path)
+    except Exception as error:  # any transport failure: keep the batch for a resend
+        logger.warning("KPR message %s not sent: %s", batch.pk, type(error).__name__)
+        raise SendFailed(f"Melding {batch.pk} er laget, men ble ikke sendt "
+                         f"({type(error).__name__}). Send den på nytt.") from error
+    batch.sender_reference = reference
     batch.sent_at = timezone.now()
     batch.save(update_fields=["sender_reference", "sent_at"])
     return batch
+
+
+def unsent(municipality) -> list[KprBatch]:
+    return list(KprBatch.objects.filter(municipality=municipality, sent_at__isnull=True)
+                .order_by("created_at", "id"))

@@ -8,13 +8,10 @@ fødselsnummer of every person in it, and goes to the configured sender.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tildel.accounts.models import Role
@@ -31,13 +28,16 @@ STATUS_LABELS = {rules.Status.ORIGINAL: "Ny", rules.Status.REPLACE: "Korrigering
 KIND_LABELS = {kind.element: kind.label for kind in rules.EventKind}
 
 
-def _municipality(user):
-    return user.home_municipality()
+def _municipality(request):
+    municipality = request.user.home_municipality()
+    if municipality is None:
+        raise PermissionDenied("Brukeren er ikke knyttet til en kommune.")
+    return municipality
 
 
 @role_required(*KPR_ROLES)
 def overview(request):
-    municipality = _municipality(request.user)
+    municipality = _municipality(request)
     due = kpr.plan(municipality)
     grouped: dict[str, list[rules.Problem]] = {}
     for problem in due.problems:
@@ -52,8 +52,9 @@ def overview(request):
                for c in due.changes[:SHOWN]]
     return render(request, "exchange/kpr.html", {
         "municipality": municipality, "due": due, "problems": problems, "changes": changes,
-        "more": max(0, len(due.changes) - SHOWN),
+        "more": max(0, len(due.changes) - SHOWN), "since": kpr.reporting_from(municipality),
         "counts": [(STATUS_LABELS[s], due.count(s)) for s in rules.Status],
+        "unsent": senders.unsent(municipality),
         "batches": KprBatch.objects.filter(municipality=municipality).select_related(
             "created_by")[:10]})
 
@@ -61,11 +62,8 @@ def overview(request):
 @require_POST
 @role_required(*KPR_ROLES)
 def send(request):
-    municipality = _municipality(request.user)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    outbox = Path(settings.KPR_OUTBOX)
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"kpr-{municipality.number}-{stamp}.xml"
+    municipality = _municipality(request)
+    path = kpr.default_path(municipality)
     try:
         batch = kpr.export(municipality, path, user=request.user)
     except kpr.ExchangeError as error:
@@ -77,10 +75,26 @@ def send(request):
         if batch is None:
             messages.success(request, "Ingenting nytt å melde til KPR.")
         else:
-            senders.deliver(batch, path)
-            messages.success(request, f"Melding {batch.pk} med {batch.notifications} "
-                                      f"notifikasjoner er laget, godkjent mot skjemaet og "
-                                      f"sendt.")
+            _deliver(request, batch)
+    return redirect("exchange:kpr")
+
+
+def _deliver(request, batch: KprBatch) -> None:
+    try:
+        senders.deliver(batch)
+    except senders.SendFailed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Melding {batch.pk} med {batch.notifications} "
+                                  f"notifikasjoner er laget, godkjent mot skjemaet og sendt.")
+
+
+@require_POST
+@role_required(*KPR_ROLES)
+def resend(request):
+    """Send again the messages that were made but not taken by the sender."""
+    for batch in senders.unsent(_municipality(request)):
+        _deliver(request, batch)
     return redirect("exchange:kpr")
 
 

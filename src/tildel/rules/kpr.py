@@ -45,6 +45,10 @@ class EventKind(Enum):
         self.element, self.label = element, label
 
 
+KIND_ORDER = {EventKind.START: 0, EventKind.PROVIDER_CHANGED: 1, EventKind.STOP_FROM: 2,
+              EventKind.STOP_TO: 3, EventKind.END: 4}
+
+
 class Status(Enum):
     """Status notifikasjon (code list 7316)."""
 
@@ -84,6 +88,7 @@ class Line:
     weekly_hours: float | None = None
     pauses: tuple[Pause, ...] = ()
     registered: dt.datetime | None = None  # when the decision was signed
+    unit_id: int | None = None  # the provider unit (its organisation number may be empty)
 
 
 @dataclass(frozen=True)
@@ -147,30 +152,57 @@ class Episode:
 
 
 def episodes(lines: Iterable[Line]) -> list[Episode]:
-    """Lines of the same person and service type joined where one starts by the day after
-    the previous ends (or overlaps it). Local services (no 9151 code) are left out."""
-    by_service: dict[tuple[int, str], list[Line]] = {}
+    """The register's services: one person's use of one service type from one provider,
+    continued by a line that starts the day after (a revision; from another unit it is a
+    change of provider).
+
+    A line joins the service whose lines it overlaps or follows on the next day from the
+    same unit; otherwise a service whose last line ended the day before (another unit takes
+    over); otherwise it starts a new service. Two units serving the same person with the
+    same type at the same time (home nursing and everyday rehabilitation are both 15) are
+    two services, each with its own start, stops and end. Local services (no 9151 code)
+    are left out.
+    """
+    by_type: dict[tuple[int, str], list[Line]] = {}
     for line in lines:
         if line.service_type:
-            by_service.setdefault((line.person_id, line.service_type), []).append(line)
+            by_type.setdefault((line.person_id, line.service_type), []).append(line)
     result = []
-    for (person, service_type), found in by_service.items():
+    for (person, service_type), found in by_type.items():
         found.sort(key=lambda line: (line.start, line.line_id))
-        current: list[Line] = []
-        reach: dt.date | None = None  # the last day covered so far; None: open
+        chains: list[list[Line]] = []
         for line in found:
-            joins = current and (reach is None or line.start <= reach + dt.timedelta(days=1))
-            if current and not joins:
-                result.append(Episode(person, service_type, tuple(current)))
-                current = []
-            if not current:
-                reach = line.end
-            elif reach is not None:
-                reach = None if line.end is None else max(reach, line.end)
-            current.append(line)
-        result.append(Episode(person, service_type, tuple(current)))
+            chain = _same_unit(chains, line) or _successor(chains, line)
+            if chain is None:
+                chains.append([line])
+            else:
+                chain.append(line)
+        result += [Episode(person, service_type, tuple(chain)) for chain in chains]
     result.sort(key=lambda e: (e.start, e.lines[0].line_id))
     return result
+
+
+def _reach(chain: list[Line]) -> dt.date | None:
+    """The last day the chain covers; None while open."""
+    ends = [line.end for line in chain]
+    return None if None in ends else max(ends)
+
+
+def _same_unit(chains: list[list[Line]], line: Line) -> list[Line] | None:
+    for chain in chains:
+        reach = _reach(chain)
+        if (chain[-1].unit_id, chain[-1].org_number) == (line.unit_id, line.org_number) and (
+                reach is None or line.start <= reach + dt.timedelta(days=1)):
+            return chain
+    return None
+
+
+def _successor(chains: list[list[Line]], line: Line) -> list[Line] | None:
+    for chain in chains:
+        reach = _reach(chain)
+        if reach is not None and line.start == reach + dt.timedelta(days=1):
+            return chain
+    return None
 
 
 def events(lines: Iterable[Line], today: dt.date) -> list[Event]:
@@ -197,16 +229,23 @@ def _episode_events(episode: Episode) -> list[Event]:
             event(f"provider:{line.line_id}", EventKind.PROVIDER_CHANGED, line.start, line,
                   line.org_number)
         provider = line.org_number or provider
+    end = episode.end
     for line in episode.lines:
         for pause in line.pauses:
+            # A stop counts only while its line runs: a stop left open on a line that was
+            # replaced ends with the line, and the service goes on under the next one.
+            start = max(pause.start, line.start)
+            last = pause.end if line.end is None else min(pause.end or line.end, line.end)
+            if start > (line.end or start) or (last is not None and last < start):
+                continue
             stop_id = f"S{pause.pause_id}"
-            event(f"stop:{pause.pause_id}:from", EventKind.STOP_FROM, pause.start, line,
+            event(f"stop:{pause.pause_id}:from", EventKind.STOP_FROM, start, line,
                   line.org_number, stop_id, pause.registered)
-            if pause.end is not None:  # the service resumes the day after the stop's end
+            # The service resumes the day after the stop's last day, unless it ends then.
+            if last is not None and (end is None or last < end):
                 event(f"stop:{pause.pause_id}:to", EventKind.STOP_TO,
-                      pause.end + dt.timedelta(days=1), line, line.org_number, stop_id,
+                      last + dt.timedelta(days=1), line, line.org_number, stop_id,
                       pause.registered)
-    end = episode.end
     if end is not None:
         last = max(episode.lines, key=lambda line: (line.end, line.line_id))
         event("end", EventKind.END, end, last, last.org_number)
@@ -232,7 +271,8 @@ class Change:
     content: Mapping[str, str] = field(default_factory=dict)
 
 
-#: Fields that may be added later as a supplement (T) rather than a replacement (M).
+#: Fields that may be added later as a supplement (T) rather than a replacement (M). The
+#: district (bydel) is not filled yet: only the largest cities have official numbers.
 SUPPLEMENT_FIELDS = ("org_number", "district_code")
 
 
@@ -263,10 +303,13 @@ def reconcile(desired: Iterable[Event], persons: Mapping[int, Person],
                          for k in differs)
         changes.append(Change(Status.SUPPLEMENT if supplement else Status.REPLACE,
                               event.key, event, content))
-    for key, known in reported.items():
-        if known.active and key not in wanted:
-            changes.append(Change(Status.CANCEL, key, None, dict(known.content)))
-    return changes
+    cancels = [Change(Status.CANCEL, key, None, dict(known.content))
+               for key, known in reported.items() if known.active and key not in wanted]
+    # Cancellations first (a moved start must not leave two open services in between),
+    # then the events in the order they happened.
+    cancels.sort(key=lambda c: (c.content.get("day", ""), c.key))
+    changes.sort(key=lambda c: (c.event.day, KIND_ORDER[c.event.kind], c.key))
+    return cancels + changes
 
 
 @dataclass(frozen=True)
@@ -277,6 +320,14 @@ class Problem:
     decision_id: int
     person_id: int
     message: str
+
+
+def held_services(lines: list[Line], found: list[Problem]) -> set[str]:
+    """The services (tjenesteID) with a problem on any of their lines: all their events
+    wait, so the register never gets an end or a stop of a service it did not see start."""
+    blocked = {problem.line_id for problem in found}
+    return {episode.service_id for episode in episodes(lines)
+            if any(line.line_id in blocked for line in episode.lines)}
 
 
 def problems(lines: list[Line], persons: Mapping[int, Person],

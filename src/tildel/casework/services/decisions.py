@@ -254,8 +254,9 @@ def annul(decision: Decision, actor, *, reason: str, expected_version: int) -> D
     """Annullering: a decided decision made in error is declared void.
 
     Only the office leader may annul, with a reason; the decision stays readable with who,
-    when and why. Its services no longer count anywhere (key figures, orders, KPR, where a
-    cancellation is reported). A decision that replaced another cannot be annulled here:
+    when and why. Its services no longer count in key figures, OKT or KPR (where what was
+    reported is cancelled); the unit's order stays readable and says the decision is
+    annulled. A decision that replaced another cannot be annulled here:
     the older one's services were ended by it and would not come back, so a new decision
     is the lawful way. Refused if someone changed the decision since ``expected_version``.
     """

@@ -2,6 +2,7 @@
 
     tildel kpr check                         what is due, and what the register would reject
     tildel kpr export [--since DATO] [--out FIL.xml]
+    tildel kpr resend                        send messages made but not taken by the sender
     tildel kpr validate FIL.xml              check any file against XPR(ipl) 56.0.0
 
 ``export`` writes what the register has not been told (new events, corrections and
@@ -17,9 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from tildel.exchange import kpr, kpr_xml, senders
 from tildel.organisation.models import Municipality
@@ -46,6 +45,8 @@ class Command(BaseCommand):
             p.add_argument("--since", metavar="ÅÅÅÅ-MM-DD",
                            help="Nye hendelser fra og med denne datoen.")
         export.add_argument("--out", type=Path, help="Skriv meldingen til denne filen.")
+        resend = sub.add_parser("resend", help="Send meldinger som er laget, men ikke sendt.")
+        resend.add_argument("--municipality", metavar="NUMMER")
         validate = sub.add_parser("validate", help="Valider en fil mot XPR(ipl) 56.0.0.")
         validate.add_argument("file", type=Path)
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         if action == "validate":
             return self._validate(options["file"])
         municipality = self._municipality(options["municipality"])
+        if action == "resend":
+            return self._resend(municipality)
         since = _date(options["since"]) if options["since"] else None
         if action == "check":
             return self._check(municipality, since)
@@ -89,8 +92,7 @@ class Command(BaseCommand):
 
     def _export(self, municipality: Municipality, since: dt.date | None,
                 out: Path | None) -> None:
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        path = out or Path(settings.KPR_OUTBOX) / f"kpr-{municipality.number}-{stamp}.xml"
+        path = out or kpr.default_path(municipality)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             batch = kpr.export(municipality, path, since=since)
@@ -105,9 +107,21 @@ class Command(BaseCommand):
             self.stdout.write(f"{municipality.name}: ingenting nytt å melde til KPR.")
             return
         if out is None:
-            senders.deliver(batch, path)
+            self._deliver(batch)
         self.stdout.write(f"{municipality.name}: {batch.notifications} notifikasjoner skrevet "
                           f"til {path} (melding {batch.pk}), godkjent mot XPR(ipl) 56.0.0.")
+
+    def _deliver(self, batch) -> None:
+        try:
+            senders.deliver(batch)
+        except senders.SendFailed as error:
+            raise CommandError(f"{error} Kjør «tildel kpr resend».") from None
+
+    def _resend(self, municipality: Municipality) -> None:
+        waiting = senders.unsent(municipality)
+        for batch in waiting:
+            self._deliver(batch)
+        self.stdout.write(f"{municipality.name}: {len(waiting)} meldinger sendt på nytt.")
 
     def _validate(self, path: Path) -> None:
         try:
