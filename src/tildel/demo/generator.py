@@ -81,15 +81,17 @@ def reset_database() -> None:
     the one place it is emptied, with plain SQL, inside the same transaction.
     """
     from tildel.exchange import models as exchange
+    from tildel.hospital.models import HospitalStay
     from tildel.insight import models as insight
 
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
-        delete_casework()
         for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
-                      exchange.RegisterContact):
+                      exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
+                      HospitalStay):
             model.objects.all().delete()
+        delete_casework()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
             model.objects.all().delete()
         ServiceLine.objects.all().delete()

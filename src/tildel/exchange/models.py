@@ -181,3 +181,22 @@ class PloMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_type or 'Ukjent melding'} ({self.get_status_display()})"
+
+
+class ExternalId(models.Model):
+    """The id a record had in the system it was imported from (docs/exchange.md § Import):
+    a rerun updates the row instead of adding one, and an export writes the same id."""
+
+    kind = models.CharField("type", max_length=16)
+    external_id = models.CharField("ekstern id", max_length=100)
+    object_id = models.BigIntegerField("rad")
+
+    class Meta:
+        verbose_name = "ekstern id"
+        verbose_name_plural = "eksterne id-er"
+        constraints = [models.UniqueConstraint(fields=["kind", "external_id"],
+                                               name="external_id_once_per_kind")]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.external_id}"

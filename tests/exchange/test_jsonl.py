@@ -1,0 +1,152 @@
+"""Tildel's exchange format (JSON Lines, version 1; docs/exchange.md § Import): export →
+import into an empty database → export gives the same file; every bad record is reported
+with its line and reason and nothing good is dropped; a rerun does not duplicate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from tildel.casework.models import Case, Decision, ServiceLine, ServicePause
+from tildel.casework.models.assessment import Assessment, FunctionalScore
+from tildel.delivery.models import Visit
+from tildel.demo.generator import reset_database
+from tildel.exchange import jsonl
+from tildel.organisation.models import Municipality
+from tildel.pathways.models import Pathway
+from tildel.people.models import Person
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def history(world):
+    """One of everything the format carries."""
+    w = world
+    w.east_unit.organisation_number = "974256959"
+    w.east_unit.save()
+    w.east_unit.districts.add(w.east)
+    kari = w.person()
+    ola = w.person(w.west, given="Ola")
+    first = w.grant(kari, w.east_unit, start=TODAY - dt.timedelta(days=200),
+                    end=TODAY - dt.timedelta(days=100))
+    ServicePause.objects.create(line=first, reason=ServicePause.Reason.HOSPITAL,
+                                start=TODAY - dt.timedelta(days=150),
+                                end=TODAY - dt.timedelta(days=140))
+    second = w.grant(kari, w.east_unit, hours=Decimal("12.50"),
+                     start=TODAY - dt.timedelta(days=99))
+    Decision.objects.filter(pk=second.decision_id).update(replaces=first.decision_id)
+    annulled = w.grant(ola, w.west_unit, code="praktisk-bistand")
+    Decision.objects.filter(pk=annulled.decision_id).update(status=Decision.Status.ANNULLED)
+    case = Case.objects.create(allocation_office=w.east_office, person=kari, subject="Søknad")
+    Pathway.objects.create(case=case, person=kari, provider_unit=w.east_unit, code=2,
+                           start=TODAY - dt.timedelta(days=30),
+                           deadline=TODAY - dt.timedelta(days=16), goal="Gå til butikken")
+    assessment = Assessment.objects.create(case=case, held_on=TODAY - dt.timedelta(days=40),
+                                           joint_home_visit=True)
+    FunctionalScore.objects.create(assessment=assessment, variable="bevege_seg_innendors",
+                                   score=3)
+    start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    Visit.objects.create(person=kari, provider_unit=w.east_unit, start=start,
+                         end=start + dt.timedelta(minutes=35), staff_role="SPL")
+    return w
+
+
+def export_text() -> str:
+    out = io.StringIO()
+    jsonl.export_file(Municipality.objects.get(), out)
+    return out.getvalue()
+
+
+def test_export_import_export_gives_the_same_file(history, tmp_path):
+    first = export_text()
+    kinds = [json.loads(line)["type"] for line in first.splitlines()]
+    for kind in jsonl.TYPES:
+        assert kind in kinds, kind
+    path = tmp_path / "historikk.jsonl"
+    path.write_text(first, encoding="utf-8")
+    reset_database()
+    assert not Person.objects.exists()
+    report = jsonl.import_file(path)
+    assert report.errors == []
+    assert report.created["person"] == 2 and report.created["decision"] == 3
+    assert export_text() == first
+    # Rerun: everything updated, nothing added.
+    again = jsonl.import_file(path)
+    assert again.errors == [] and again.created == {}
+    assert again.updated["decision"] == 3
+    assert Person.objects.count() == 2 and ServiceLine.objects.count() == 3
+    assert ServicePause.objects.count() == 1 and Visit.objects.count() == 1
+    assert export_text() == first
+
+
+def test_bad_records_are_reported_with_line_and_reason_and_good_ones_kept(history, tmp_path):
+    good = export_text().splitlines()
+    header, district = good[0], good[1]
+    person = json.loads(next(line for line in good if '"type":"person"' in line))
+    bad_person = {**person, "id": "P-feil", "id_number": "12345678901"}
+    orphan = {"type": "decision", "id": "V-feil", "person": "P-ukjent", "office": "K1",
+              "decided_on": "2025-01-01", "lines": []}
+    bad_date = {"type": "decision", "id": "V-dato", "person": person["id"],
+                "office": json.loads(good[next(i for i, line in enumerate(good)
+                                               if '"type":"office"' in line)])["id"],
+                "decided_on": "1. mai", "lines": []}
+    bad_service = {**bad_date, "id": "V-tjeneste", "decided_on": "2025-01-01",
+                   "lines": [{"id": "L-x", "service": "finnes-ikke"}]}
+    lines = [header, district, "{ikke json", json.dumps(bad_person), *good[2:],
+             json.dumps(orphan), json.dumps(bad_date), json.dumps(bad_service),
+             json.dumps({"type": "romskip", "id": "x"})]
+    reset_database()
+    path = tmp_path / "med-feil.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = jsonl.import_file(path)
+    messages = dict(report.errors)
+    assert "ikke gyldig JSON" in messages[3]
+    assert "gyldig fødselsnummer" in messages[4]
+    n = len(lines)
+    assert "'P-ukjent', som ikke finnes" in messages[n - 3]
+    assert "ikke en dato" in messages[n - 2]
+    assert "finnes ikke i tjenestekatalogen" in messages[n - 1]
+    assert "Ukjent type 'romskip'" in messages[n]
+    assert len(report.errors) == 6
+    assert Person.objects.count() == 2 and Decision.objects.count() == 3  # all good ones
+
+
+def test_a_file_with_a_wrong_header_imports_nothing(world, tmp_path, capsys):
+    path = tmp_path / "feil.jsonl"
+    path.write_text('{"type":"header","format":"gerica","version":7}\n', encoding="utf-8")
+    with pytest.raises(CommandError, match="Linje 1: Ukjent format eller versjon"):
+        call_command("import", str(path))
+    assert Person.objects.count() == 0
+
+
+def test_commands_export_and_import_with_errors(history, tmp_path, capsys):
+    out = tmp_path / "ut.jsonl"
+    call_command("export", "--out", str(out))
+    assert "person 2" in capsys.readouterr().out
+    broken = tmp_path / "inn.jsonl"
+    broken.write_text(out.read_text(encoding="utf-8") + "[1, 2]\n", encoding="utf-8")
+    reset_database()
+    with pytest.raises(CommandError, match="1 poster ble ikke importert"):
+        call_command("import", str(broken))
+    printed = capsys.readouterr().out
+    assert "ikke et JSON-objekt" in printed and "Nye: district 2" in printed
+
+
+def test_a_clash_with_a_row_already_there_is_reported_not_a_crash(history, tmp_path):
+    """The organisation and persons already there are taken over (same district number,
+    office name, unit name, fødselsnummer); a pathway that clashes with an open one is
+    reported with its line."""
+    path = tmp_path / "samme.jsonl"
+    path.write_text(export_text(), encoding="utf-8")
+    report = jsonl.import_file(path)
+    assert "person" not in report.created and report.updated["person"] == 2
+    assert Person.objects.count() == 2
+    clash = [message for _, message in report.errors]
+    assert clash and all("finnes allerede" in message for message in clash)
