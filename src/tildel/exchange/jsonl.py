@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from tildel.casework.models import Case, Decision, ServiceLine, ServicePause
 from tildel.casework.models.assessment import Assessment, FunctionalScore
-from tildel.catalogue.models import ExtentUnit, Service
+from tildel.catalogue.models import ExtentUnit, Service, ServiceVersion
 from tildel.delivery.models import StaffRole, Visit
 from tildel.organisation.models import (
     AllocationOffice,
@@ -459,49 +459,68 @@ class Importer:
         self.ids.remember(kind, [(external, obj.pk) for _, external, obj, _ in new])
         for _, external, values, _ in old:
             model.objects.filter(pk=known[external]).update(**values)
-        for _, _, obj, children in new:
+        saved = [(obj.pk, children) for _, _, obj, children in new] + [
+            (known[external], children) for _, external, _, children in old]
+        for _ in new:
             self.report.count(kind, True)
-            self._children(kind, obj.pk, children)
-        for _, external, _, children in old:
+        for _ in old:
             self.report.count(kind, False)
-            self._children(kind, known[external], children)
+        if kind == "decision":
+            self._decision_lines(saved)
+            return
+        for pk, children in saved:
+            self._children(kind, pk, children)
 
     def _children(self, kind: str, pk: int, children: dict) -> None:
         if kind in ("office", "unit"):
             model = AllocationOffice if kind == "office" else ProviderUnit
             model.objects.get(pk=pk).districts.set(children["districts"])
-        elif kind == "decision":
-            self._decision_lines(pk, children["lines"])
         elif kind == "assessment":
             self._assessment_scores(pk, children)
 
-    def _decision_lines(self, decision_id: int, lines: list[dict]) -> None:
+    def _version(self, code: str, day: dt.date | None) -> int:
+        """The catalogue version of ``code`` in force on ``day`` (or its first), from one
+        read of the catalogue."""
+        if not hasattr(self, "_versions"):
+            self._versions: dict[str, list] = {}
+            for service, pk, start, end in ServiceVersion.objects.order_by(
+                    "valid_from").values_list("service__code", "pk", "valid_from",
+                                              "valid_to"):
+                self._versions.setdefault(service, []).append((start, end, pk))
+        versions = self._versions[code]
+        day = day or timezone.localdate()
+        for start, end, pk in versions:
+            if start <= day and (end is None or end >= day):
+                return pk
+        return versions[0][2]
+
+    def _decision_lines(self, saved: list[tuple[int, dict]]) -> None:
+        """The lines and stops of a chunk of decisions: new ones in bulk, known ones
+        updated."""
         known = self.ids.table("line")
-        versions = {}
-        for line in lines:
-            code = line["service"]
-            if code not in versions:
-                service = Service.objects.get(code=code)
-                day = line["start"] or timezone.localdate()
-                versions[code] = (service.version_on(day) or service.versions.order_by(
-                    "valid_from").first())
-            values = {k: v for k, v in line.items()
-                      if k not in ("external", "service", "pauses")}
-            values["service_version_id"] = versions[code].pk
-            if line["external"] in known:
-                ServiceLine.objects.filter(pk=known[line["external"]]).update(**values)
-                line_id = known[line["external"]]
-            else:
-                created = ServiceLine.objects.create(decision_id=decision_id, **values)
-                self.ids.remember("line", [(line["external"], created.pk)])
-                line_id = created.pk
-            for external, pause in line["pauses"]:
-                pauses = self.ids.table("pause")
-                if external in pauses:
-                    ServicePause.objects.filter(pk=pauses[external]).update(**pause)
+        new_lines, new_pauses = [], []
+        for decision_id, children in saved:
+            for line in children["lines"]:
+                values = {k: v for k, v in line.items()
+                          if k not in ("external", "service", "pauses")}
+                values["service_version_id"] = self._version(line["service"], line["start"])
+                if line["external"] in known:
+                    ServiceLine.objects.filter(pk=known[line["external"]]).update(**values)
                 else:
-                    made = ServicePause.objects.create(line_id=line_id, **pause)
-                    self.ids.remember("pause", [(external, made.pk)])
+                    new_lines.append((line, ServiceLine(decision_id=decision_id, **values)))
+        ServiceLine.objects.bulk_create([obj for _, obj in new_lines], batch_size=CHUNK)
+        self.ids.remember("line", [(line["external"], obj.pk) for line, obj in new_lines])
+        pauses = self.ids.table("pause")
+        for _, children in saved:
+            for line in children["lines"]:
+                for external, pause in line["pauses"]:
+                    if external in pauses:
+                        ServicePause.objects.filter(pk=pauses[external]).update(**pause)
+                    else:
+                        new_pauses.append((external, ServicePause(
+                            line_id=known[line["external"]], **pause)))
+        ServicePause.objects.bulk_create([obj for _, obj in new_pauses], batch_size=CHUNK)
+        self.ids.remember("pause", [(external, obj.pk) for external, obj in new_pauses])
 
     def _assessment_scores(self, pk: int, children: dict) -> None:
         FunctionalScore.objects.filter(assessment_id=pk).delete()
