@@ -23,10 +23,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tildel.casework.models import Decision, ServiceLine, ServicePause
-from tildel.catalogue.models import ExtentUnit
 from tildel.organisation.models import Municipality
 from tildel.people.models import Person
 from tildel.rules import kpr as rules
+from tildel.rules.hours import weekly_hours
 
 from . import kpr_xml
 from .models import CONTROL, KprBatch, KprEvent, KprNotification, RegisterContact
@@ -43,16 +43,6 @@ NIL = uuid.UUID(kpr_xml.NIL_GUID)
 
 class ExchangeError(ValueError):
     """Something a person must fix before the message can be made (Norwegian)."""
-
-
-def _weekly(extent, unit: str) -> float | None:
-    if extent is None:
-        return None
-    if unit == ExtentUnit.HOURS_PER_WEEK:
-        return float(extent)
-    if unit == ExtentUnit.HOURS_PER_MONTH:
-        return float(extent) / 4  # IPLOS: monthly hours ÷ 4
-    return None
 
 
 def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rules.Person]]:
@@ -79,7 +69,7 @@ def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rul
         registered = signed or (dt.datetime.combine(decided, dt.time(12), tzinfo=dt.UTC)
                                 if decided else None)
         lines.append(rules.Line(pk, decision, person, code, start, end, org or "",
-                                _weekly(extent, unit), tuple(pauses.get(pk, ())), registered,
+                                weekly_hours(extent, unit), tuple(pauses.get(pk, ())), registered,
                                 unit_id))
         person_ids.add(person)
     persons = {pk: rules.Person(pk, number or "", ID_TYPES.get(id_type))

@@ -20,8 +20,8 @@ import datetime as dt
 from fhir.resources.R4B.bundle import Bundle
 
 from tildel.casework.models import Decision, ServiceLine, ServicePause
-from tildel.catalogue.models import ExtentUnit
 from tildel.people.models import Person
+from tildel.rules.hours import weekly_hours
 
 IPLOS_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.9151"
 FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
@@ -33,13 +33,8 @@ DESCRIPTION = "http://hl7.no/fhir/ig/okt/StructureDefinition/ServiceDescriptionM
 
 
 def _weekly(line: ServiceLine) -> float | None:
-    if line.extent is None:
-        return None
-    if line.extent_unit == ExtentUnit.HOURS_PER_WEEK:
-        return float(line.extent)
-    if line.extent_unit == ExtentUnit.HOURS_PER_MONTH:
-        return round(float(line.extent) / 4, 2)  # IPLOS: monthly hours ÷ 4
-    return None
+    hours = weekly_hours(line.extent, line.extent_unit)
+    return round(hours, 2) if hours is not None else None
 
 
 def _status(line: ServiceLine, stops: list[ServicePause], today: dt.date) -> str:

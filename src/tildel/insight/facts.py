@@ -32,9 +32,9 @@ from tildel.casework.models import (
 )
 from tildel.casework.models.assessment import Assessment, FunctionalScore
 from tildel.casework.models.orders import Order
-from tildel.catalogue.models import ExtentUnit
 from tildel.insight.models import CoercionDecision, NeedsGroupingVersion, Population, UnitStaffing
 from tildel.pathways.models import Pathway
+from tildel.rules.hours import weekly_hours
 from tildel.rules.indicators import facts as rows
 from tildel.rules.indicators.needs import NeedsGrouping
 
@@ -57,16 +57,6 @@ class Scope:
         return q
 
 
-def _weekly(extent, unit: str) -> float | None:
-    if extent is None:
-        return None
-    if unit == ExtentUnit.HOURS_PER_WEEK:
-        return float(extent)
-    if unit == ExtentUnit.HOURS_PER_MONTH:
-        return float(extent) / 4  # IPLOS: monthly hours ÷ 4 (MISSION.md)
-    return None
-
-
 def _age(birth: dt.date | None, day: dt.date) -> int | None:
     if birth is None:
         return None
@@ -86,7 +76,7 @@ def services(scope: Scope, first: dt.date, last: dt.date,
     if scope.unit_id is not None:
         qs = qs.filter(provider_unit_id=scope.unit_id)
     return [rows.ServiceSpell(line, decision, person, code, kind or "", decided, start, end,
-                              _weekly(extent, extent_unit), birth, pu, district, office, unit,
+                              weekly_hours(extent, extent_unit), birth, pu, district, office, unit,
                               caseworker)
             for (line, decision, person, code, kind, decided, start, end, extent, extent_unit,
                  birth, pu, district, office, unit, caseworker) in qs.values_list(
@@ -153,7 +143,7 @@ def applications(scope: Scope, first: dt.date, last: dt.date) -> list[rows.Appli
     hours: dict[int, float] = {}
     for case, code, granted, extent, unit, status in lines:
         line_service.setdefault(case, code)
-        weekly = _weekly(extent, unit)
+        weekly = weekly_hours(extent, unit)
         if granted and status == Decision.Status.DECIDED and weekly is not None:
             hours[case] = hours.get(case, 0.0) + weekly
     needs = _needs_by_case(ids)

@@ -22,3 +22,15 @@ def monthly_from_weekly(hours_per_week: Decimal) -> Decimal:
 
 def exceeds_weekly_maximum(hours_per_week: Decimal) -> bool:
     return Decimal(hours_per_week) > MAX_HOURS_PER_WEEK
+
+
+def weekly_hours(extent, unit: str) -> float | None:
+    """A line's extent as hours per week: per week as it is, per month ÷ 4 (IPLOS); None
+    for days, no extent or no unit. ``unit`` is the catalogue's extent unit key."""
+    if extent is None:
+        return None
+    if unit == "hours_week":
+        return float(extent)
+    if unit == "hours_month":
+        return float(extent) / float(WEEKS_PER_MONTH_IPLOS)
+    return None
