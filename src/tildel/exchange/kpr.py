@@ -57,7 +57,6 @@ def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rul
             "line_id", "id", "start", "end", "registered_at").order_by("line_id", "start", "id"):
         pauses.setdefault(line, []).append(rules.Pause(pk, start, end, registered))
     lines = []
-    person_ids = set()
     for (pk, decision, person, code, start, end, org, extent, unit, signed,
          decided, unit_id) in ServiceLine.objects.filter(
             decision__person__municipality=municipality, granted=True, start__isnull=False,
@@ -71,9 +70,9 @@ def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rul
         lines.append(rules.Line(pk, decision, person, code, start, end, org or "",
                                 weekly_hours(extent, unit), tuple(pauses.get(pk, ())), registered,
                                 unit_id))
-        person_ids.add(person)
     persons = {pk: rules.Person(pk, number or "", ID_TYPES.get(id_type))
-               for pk, number, id_type in Person.objects.filter(pk__in=person_ids).values_list(
+               for pk, number, id_type in Person.objects.filter(
+                   municipality=municipality).values_list(
                    "id", "id_number", "id_type").iterator(chunk_size=CHUNK)}
     return lines, persons
 
@@ -96,9 +95,10 @@ def plan(municipality: Municipality, *, today: dt.date | None = None,
          since: dt.date | None = None) -> Plan:
     today = today or timezone.localdate()
     lines, persons = collect(municipality)
-    problems = rules.problems(lines, persons)
-    held_ids = rules.held_services(lines, problems)
-    events = rules.events(lines, today)
+    services = rules.episodes(lines)  # once: events, problems and holds all need them
+    problems = rules.problems(lines, persons, services=services)
+    held_ids = rules.held_services(lines, problems, services)
+    events = rules.events(lines, today, services)
     reported = {key: rules.Reported(key, content, active) for key, content, active in
                 KprEvent.objects.filter(municipality=municipality).values_list(
                     "key", "content", "active").iterator(chunk_size=CHUNK)}

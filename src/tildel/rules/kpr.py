@@ -205,10 +205,12 @@ def _successor(chains: list[list[Line]], line: Line) -> list[Line] | None:
     return None
 
 
-def events(lines: Iterable[Line], today: dt.date) -> list[Event]:
+def events(lines: Iterable[Line], today: dt.date,
+           services: list[Episode] | None = None) -> list[Event]:
     """The events the lines give up to and including ``today`` (a decided end in the
     future is reported when the day comes)."""
-    return [event for episode in episodes(lines) for event in _episode_events(episode)
+    services = episodes(lines) if services is None else services
+    return [event for episode in services for event in _episode_events(episode)
             if event.day <= today]
 
 
@@ -322,16 +324,19 @@ class Problem:
     message: str
 
 
-def held_services(lines: list[Line], found: list[Problem]) -> set[str]:
+def held_services(lines: list[Line], found: list[Problem],
+                  services: list[Episode] | None = None) -> set[str]:
     """The services (tjenesteID) with a problem on any of their lines: all their events
     wait, so the register never gets an end or a stop of a service it did not see start."""
     blocked = {problem.line_id for problem in found}
-    return {episode.service_id for episode in episodes(lines)
+    services = episodes(lines) if services is None else services
+    return {episode.service_id for episode in services
             if any(line.line_id in blocked for line in episode.lines)}
 
 
 def problems(lines: list[Line], persons: Mapping[int, Person],
-             retired: frozenset[str] = RETIRED_SERVICE_TYPES) -> list[Problem]:
+             retired: frozenset[str] = RETIRED_SERVICE_TYPES,
+             services: list[Episode] | None = None) -> list[Problem]:
     """Lines the register would reject: a retired service code, a person without a usable
     identification, more than 168 hours a week (IPLOS), a change of provider to a unit
     without an organisation number (required in TjenesteutforerEndret)."""
@@ -355,7 +360,7 @@ def problems(lines: list[Line], persons: Mapping[int, Person],
             hours = f"{line.weekly_hours:g}".replace(".", ",")
             problem(f"{hours} timer per uke er mer enn {MAX_WEEKLY_HOURS}, som IPLOS ikke "
                     f"tillater for én tjeneste.")
-    for episode in episodes(lines):
+    for episode in episodes(lines) if services is None else services:
         for previous, line in itertools.pairwise(episode.lines):
             if not line.org_number and previous.org_number:
                 found.append(Problem(line.line_id, line.decision_id, line.person_id,
