@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
@@ -249,6 +250,9 @@ TILDEL_DELIVERY_THRESHOLD_MINUTES = int(os.environ.get("TILDEL_DELIVERY_THRESHOL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # Machine clients (an integration, the message service's adapter): a token per
+        # user, made with ``tildel api_token``; the user's role decides as on the screens.
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
