@@ -270,9 +270,7 @@ class _Recorder:
         with connection.cursor() as cursor:
             if self.inserts:
                 columns = ("municipality_id", "key", "person_id", *row)
-                cursor.executemany(
-                    f"INSERT INTO {event_table} ({', '.join(columns)}) "  # noqa: S608
-                    f"VALUES ({', '.join(['%s'] * len(columns))})", self.inserts)
+                _insert(cursor, event_table, columns, self.inserts)
             if self.updates:
                 cursor.executemany(
                     f"UPDATE {event_table} SET {', '.join(f'{c} = %s' for c in row)} "  # noqa: S608
@@ -280,8 +278,17 @@ class _Recorder:
             if self.items:
                 columns = ("batch_id", "event_key", "status", "guid", "previous_guid",
                            "ref_guid", "sequence", "content")
-                cursor.executemany(
-                    f"INSERT INTO {KprNotification._meta.db_table} "  # noqa: S608
-                    f"({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-                    self.items)
+                _insert(cursor, KprNotification._meta.db_table, columns, self.items)
         self.inserts, self.updates, self.items = [], [], []
+
+
+def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Many rows at once: COPY on PostgreSQL (a pipelined INSERT per row took 10 s for a
+    city's year), a prepared INSERT on SQLite."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                       f"VALUES ({', '.join(['%s'] * len(columns))})", rows)

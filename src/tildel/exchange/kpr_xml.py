@@ -78,8 +78,13 @@ def _q(name: str) -> str:
 def _moment(moment: dt.datetime) -> str:
     """Local time with its offset (Norway), whole seconds."""
     if moment.tzinfo is not None:
-        moment = timezone.localtime(moment)
+        moment = moment.astimezone(_zone())
     return moment.replace(microsecond=0).isoformat()
+
+
+@cache
+def _zone():
+    return timezone.get_default_timezone()
 
 
 def write(out: BinaryIO, *, municipality_number: str, contacts: list[Contact],
