@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_SIZE ?= medium
 
-.PHONY: run test lint bench bench-pg bench-insight clean install serve demo format
+.PHONY: run test lint bench bench-pg bench-insight bench-exchange clean install serve demo format
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(BIN)/tildel: pyproject.toml
@@ -47,6 +47,10 @@ bench: install
 ## bench-insight: key figures on the city-size demo (no visits) on a throwaway PostgreSQL.
 bench-insight: install
 	bench/with-postgres $(BIN)/python bench/insight_bench.py
+
+## bench-exchange: KPR export and JSONL import on the city-size demo on a throwaway PostgreSQL.
+bench-exchange: install
+	bench/with-postgres $(BIN)/python bench/exchange_bench.py
 
 ## bench-pg: the same benchmarks on a throwaway PostgreSQL server (5 million visit rows).
 bench-pg: install

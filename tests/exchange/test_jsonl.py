@@ -150,3 +150,75 @@ def test_a_clash_with_a_row_already_there_is_reported_not_a_crash(history, tmp_p
     assert Person.objects.count() == 2
     clash = [message for _, message in report.errors]
     assert clash and all("finnes allerede" in message for message in clash)
+
+
+# -- found by review ----------------------------------------------------------------------
+
+def _file(tmp_path, records: list, raw_lines: tuple[bytes, ...] = ()) -> object:
+    header = {"type": "header", "format": "tildel-jsonl", "version": 1,
+              "municipality": {"number": "1103", "name": "Testkommune"}}
+    path = tmp_path / "fil.jsonl"
+    body = b"".join(json.dumps(r).encode() + b"\n" for r in [header, *records])
+    path.write_bytes(body + b"".join(raw_lines))
+    return path
+
+
+def _base(world):
+    person = world.person()
+    return [{"type": "district", "id": "d1", "number": 1, "name": "Øst"},
+            {"type": "office", "id": "k1", "name": "Øst HVK", "districts": ["d1"]},
+            {"type": "unit", "id": "e1", "name": "Hjemmetjenesten Øst", "kind": "home_nursing"},
+            {"type": "person", "id": "p1", "id_number": person.id_number, "given_name": "Kari",
+             "family_name": "Nordmann", "district": "d1"}]
+
+
+def _decision(pk, *lines, **extra):
+    return {"type": "decision", "id": pk, "person": "p1", "office": "k1",
+            "decided_on": "2025-01-01", "lines": list(lines), **extra}
+
+
+def _line(pk, **extra):
+    return {"id": pk, "service": "hjemmesykepleie", "unit": "e1", "start": "2025-01-01",
+            **extra}
+
+
+def test_a_line_id_used_in_two_decisions_is_refused_not_moved(world, tmp_path):
+    jsonl.import_file(_file(tmp_path, [*_base(world), _decision("v1", _line("1"))]))
+    report = jsonl.import_file(_file(tmp_path, [*_base(world), _decision("v1", _line("1")),
+                                                _decision("v2", _line("1"))]))
+    assert any("allerede brukt i et annet vedtak" in m for _, m in report.errors)
+    first = Decision.objects.get(pk=jsonl.Ids().table("decision")["v1"])
+    assert first.lines.count() == 1
+
+
+@pytest.mark.parametrize(("record", "expected"), [
+    (_decision("v9", _line("9", pauses="abc")), "liste med objekter"),
+    (_decision("v9", _line("9", extent="NaN")), "ikke et tall"),
+    (_decision("v9", _line("9", end="9999-12-31")), "åpen slutt skrives som null"),
+    (_decision("v9", replaces=["v1"]), "id-en til et vedtak"),
+    ({"type": "district", "id": "d9", "number": 10**30, "name": "X"}, "0 til 32767"),
+    ({"type": "office", "id": "k9", "name": "X", "districts": 5}, "liste med id-er"),
+])
+def test_wrong_types_are_reported_not_a_crash(world, tmp_path, record, expected):
+    report = jsonl.import_file(_file(tmp_path, [*_base(world), record]))
+    assert [(line, expected in message) for line, message in report.errors] == [(6, True)]
+    assert report.created.get("person", 0) + report.updated.get("person", 0) == 1
+
+
+def test_a_line_that_is_not_utf8_or_too_deep_is_reported_and_the_rest_kept(world, tmp_path):
+    path = _file(tmp_path, _base(world), (b'{"type": "district", "name": "\xf8st"}\n',
+                                         b"[" * 100_000 + b"\n"))
+    report = jsonl.import_file(path)
+    assert [line for line, _ in report.errors] == [6, 7]
+    assert "ikke UTF-8" in report.errors[0][1]
+    assert Person.objects.filter(family_name="Nordmann").count() == 1
+
+
+def test_an_office_that_no_longer_covers_a_district_is_still_exported(history, tmp_path):
+    history.west_office.districts.clear()
+    first = export_text()
+    path = tmp_path / "h.jsonl"
+    path.write_text(first, encoding="utf-8")
+    reset_database()
+    assert jsonl.import_file(path).errors == []
+    assert export_text() == first

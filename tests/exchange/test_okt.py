@@ -119,3 +119,9 @@ def test_queries_do_not_grow_with_the_number_of_services(okt_world, client):
         data = client.get(URL, {"patient": okt_world.kari.pk}).json()
     assert data["total"] == 23
     assert len(many) == len(few)
+
+
+def test_not_signed_in_gets_an_operation_outcome(okt_world, client):
+    response = client.get(URL, {"patient": okt_world.kari.pk})
+    assert response.status_code == 401
+    assert response.json()["resourceType"] == "OperationOutcome"

@@ -153,3 +153,73 @@ def test_quarantine_screen_reprocess_and_dismiss(plo_world, client):
     assert client.post(f"/sykehusmeldinger/{retry.pk}/avvis/").status_code == 404
     client.force_login(plo_world.user(Role.MANAGEMENT))
     assert client.get("/sykehusmeldinger/").status_code == 403
+
+
+# -- found by review ----------------------------------------------------------------------
+
+def test_a_date_outside_the_years_is_quarantined_and_the_rest_of_the_folder_read(
+        plo_world, tmp_path, capsys):
+    folder = tmp_path / "inn"
+    folder.mkdir()
+    far = message(plo_world.kari.id_number, plo.READY, NOW).replace(
+        f"<GenDate>{NOW.isoformat()}</GenDate>".encode(),
+        b"<GenDate>9999-12-31T23:30:00-05:00</GenDate>")
+    (folder / "a.xml").write_bytes(far)
+    (folder / "b.xml").write_bytes(message(plo_world.kari.id_number, plo.ADMITTED, NOW))
+    call_command("plo", "receive", str(folder))
+    assert "utenfor årene 1900–2100" in capsys.readouterr().out
+    assert PloMessage.objects.filter(status=PloMessage.Status.PROCESSED).count() == 1
+    assert PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED).count() == 1
+
+
+def test_an_iso_8859_1_message_is_kept_faithfully_and_reprocessed_right(plo_world):
+    from tests.conftest import make_number
+
+    number = make_number(dt.date(1951, 4, 4), seed=91)
+    text = message(number, plo.READY, NOW, hospital="Sørlandet sykehus Førde").decode()
+    latin = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("iso-8859-1")
+    kept = plo.receive(latin)
+    assert kept.status == PloMessage.Status.QUARANTINED  # the person is not registered yet
+    assert "Sørlandet sykehus Førde" in kept.content
+    from tildel.people.models import Person
+
+    Person.objects.create(id_number=number, given_name="Ny", family_name="Pasient",
+                          municipality=plo_world.municipality, district=plo_world.east)
+    plo.reprocess(kept, plo_world.caseworker)
+    assert HospitalStay.objects.get().hospital == "Sørlandet sykehus Førde"
+
+
+def test_the_same_bytes_twice_count_once_with_or_without_msgid(plo_world):
+    content = message(plo_world.kari.id_number, plo.READY, NOW).replace(
+        b"<MsgId>", b"<IkkeMsgId>").replace(b"</MsgId>", b"</IkkeMsgId>")
+    plo.receive(content)
+    assert plo.receive(content).status == PloMessage.Status.DUPLICATE
+    assert Task.objects.count() == 1
+    plo.receive(b"<tull")
+    plo.receive(b"<tull")
+    assert PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED).count() == 1
+
+
+def test_late_news_about_an_ended_stay_makes_no_new_stay(plo_world):
+    kari = plo_world.kari
+    plo.receive(message(kari.id_number, plo.ADMITTED, NOW - dt.timedelta(days=3)))
+    plo.receive(message(kari.id_number, plo.DISCHARGED, NOW - dt.timedelta(days=1)))
+    plo.receive(message(kari.id_number, plo.READY, NOW - dt.timedelta(days=2)))
+    stay = HospitalStay.objects.get()
+    assert stay.status == HospitalStay.Status.DISCHARGED
+    assert Task.objects.filter(case=stay.case).count() == 3  # the late one is journalled
+
+
+def test_the_screen_shows_only_the_offices_own_patients(plo_world, client):
+    from tests.conftest import make_number
+
+    west_person = plo_world.person(plo_world.west, given="Vest")
+    west_person.district.allocation_offices.clear()  # quarantined: no office covers it
+    plo.receive(message(west_person.id_number, plo.READY, NOW), source="vest.xml")
+    plo.receive(message(make_number(dt.date(1960, 1, 1), seed=5), plo.READY, NOW),
+                source="ukjent.xml")
+    client.force_login(plo_world.caseworker)  # east office
+    page = client.get("/sykehusmeldinger/").content.decode()
+    assert "ukjent.xml" in page and "vest.xml" not in page
+    west = PloMessage.objects.get(source="vest.xml")
+    assert client.post(f"/sykehusmeldinger/{west.pk}/avvis/").status_code == 404

@@ -184,3 +184,10 @@ def test_cancellations_go_first_then_events_in_date_order():
     assert [(c.status, c.key) for c in changes] == [
         (kpr.Status.CANCEL, "T5:start"), (kpr.Status.ORIGINAL, "T2:start"),
         (kpr.Status.ORIGINAL, "T2:stop:4:from"), (kpr.Status.ORIGINAL, "T2:stop:4:to")]
+
+
+def test_an_open_end_written_as_the_last_representable_day_does_not_crash():
+    lines = [line(1, D(2026, 1, 1), dt.date.max,
+                  pauses=[kpr.Pause(2, D(2026, 2, 1), dt.date.max)]),
+             line(3, D(2026, 5, 1))]
+    assert kpr.events(lines, TODAY)[0].kind is kpr.EventKind.START

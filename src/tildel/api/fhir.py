@@ -34,11 +34,15 @@ def outcome(status: int, code: str, message: str, expression: str = "") -> JsonR
 class EpisodeOfCareSearch(APIView):
     """Search EpisodeOfCare by patient: the person's current and planned services."""
 
+    permission_classes: list = []  # checked below, so refusals are OperationOutcomes too
+
     @extend_schema(operation_id="fhir_episodeofcare_search", responses={200: dict},
                    parameters=[OpenApiParameter("patient", str, required=True,
                                                 description="Personens id i Tildel, f.eks. "
                                                             "123 eller Patient/123")])
     def get(self, request):
+        if not request.user or not request.user.is_authenticated:
+            return outcome(401, "login", "Logg inn, eller send en API-nøkkel.")
         wanted = request.query_params.get("patient", "")
         match = re.fullmatch(r"(?:Patient/)?(\d{1,12})", wanted.strip())
         if not match:

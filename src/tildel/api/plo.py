@@ -35,12 +35,11 @@ class PloReceive(APIView):
             return Response(_body("Bare tildelingskontoret kan ta imot sykehusmeldinger."),
                             status=403)
         content = request.data if isinstance(request.data, bytes) else b""
-        if len(content) > plo.MAX_BYTES:
-            return Response(_body(f"Meldingen er større enn "
-                                  f"{plo.MAX_BYTES // (1024 * 1024)} MB."), status=413)
         message = plo.receive(content, source="HTTP", user=request.user)
         body = {"id": message.pk, "status": message.status,
                 "meldingstype": message.message_type or None}
+        if len(content) > plo.MAX_BYTES:  # kept (the first part) in quarantine
+            return Response({**_body(message.reason), **body}, status=413)
         if message.status == PloMessage.Status.QUARANTINED:
             return Response({**_body(message.reason), **body}, status=422)
         return Response(body, status=201)

@@ -24,7 +24,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tildel.casework.models import Case, Decision, ServiceLine, ServicePause
@@ -50,6 +51,7 @@ TYPES = ("district", "office", "unit", "person", "decision", "pathway", "assessm
 PREFIX = {"district": "D", "office": "K", "unit": "E", "person": "P", "decision": "V",
           "line": "L", "pause": "S", "pathway": "F", "assessment": "A", "visit": "B"}
 CHUNK = 1000
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -91,10 +93,14 @@ def _date(record: dict, name: str, *, required: bool = False) -> dt.date | None:
             raise Bad(f"«{name}» mangler.")
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise Bad(f"«{name}» er ikke en dato på formen ÅÅÅÅ-MM-DD: {str(value)[:30]!r}.") \
             from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Bad(f"«{name}» {value} ligger utenfor årene {FIRST_YEAR}–{LAST_YEAR}; en åpen "
+                  f"slutt skrives som null, ikke 9999-12-31.")
+    return day
 
 
 def _moment(record: dict, name: str) -> dt.datetime:
@@ -105,6 +111,8 @@ def _moment(record: dict, name: str) -> dt.datetime:
         raise Bad(f"«{name}» er ikke et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm:ss+01:00).") from None
     if timezone.is_naive(moment):
         raise Bad(f"«{name}» mangler tidssone (f.eks. +01:00).")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Bad(f"«{name}» ligger utenfor årene {FIRST_YEAR}–{LAST_YEAR}.")
     return moment
 
 
@@ -120,6 +128,20 @@ def _bool(record: dict, name: str, default: bool = False) -> bool:
     value = record.get(name, default)
     if not isinstance(value, bool):
         raise Bad(f"«{name}» skal være true eller false.")
+    return value
+
+
+def _ids(record: dict, name: str) -> list[str]:
+    value = record.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Bad(f"«{name}» skal være en liste med id-er (tekst).")
+    return value
+
+
+def _objects(record: dict, name: str) -> list[dict]:
+    value = record.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise Bad(f"«{name}» skal være en liste med objekter.")
     return value
 
 
@@ -158,14 +180,23 @@ class Ids:
 
 # -- import ----------------------------------------------------------------------------------
 
-def _lines(source: IO[str]) -> Iterator[tuple[int, dict | None, str]]:
+def _lines(source) -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, record or None, problem) per non-empty line of a binary file."""
     for number, raw in enumerate(source, start=1):
-        if not raw.strip():
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield number, None, "Linjen er ikke UTF-8."
+            continue
+        if not text.strip():
             continue
         try:
-            record = json.loads(raw)
+            record = json.loads(text)
         except json.JSONDecodeError as error:
             yield number, None, f"Linjen er ikke gyldig JSON ({error.msg}, tegn {error.pos})."
+            continue
+        except (RecursionError, ValueError):
+            yield number, None, "Linjen er for dypt nøstet eller har tall som ikke kan leses."
             continue
         if not isinstance(record, dict):
             yield number, None, "Linjen er ikke et JSON-objekt."
@@ -178,19 +209,16 @@ def import_file(path: Path | str, *, progress: Progress | None = None) -> Report
     path = Path(path)
     total = sum(1 for _ in path.open("rb"))
     report = Report()
-    with path.open(encoding="utf-8", errors="strict") as source:
-        try:
-            importer = Importer(report, progress, total)
-            for number, record, problem in _lines(source):
-                report.lines = number
-                if problem:
-                    report.errors.append((number, problem))
-                    importer.tick()
-                    continue
-                importer.add(number, record)
-            importer.flush()
-        except UnicodeDecodeError:
-            report.errors.append((report.lines + 1, "Filen er ikke UTF-8."))
+    with path.open("rb") as source:
+        importer = Importer(report, progress, total)
+        for number, record, problem in _lines(source):
+            report.lines = number
+            if problem:
+                report.errors.append((number, problem))
+                importer.tick()
+                continue
+            importer.add(number, record)
+        importer.flush()
     return report
 
 
@@ -222,8 +250,9 @@ class Importer:
                                                f"{', '.join(TYPES)}."))
             self.tick()
             return
-        refers_back = kind == "decision" and record.get("replaces") and record.get(
-            "replaces") not in self.ids.table("decision")
+        replaces = record.get("replaces")
+        refers_back = (kind == "decision" and isinstance(replaces, str)
+                       and replaces not in self.ids.table("decision"))
         if kind != self.kind or len(self.buffer) >= CHUNK or refers_back:
             # A decision that replaces one still in the buffer: save that one first.
             self.flush()
@@ -259,38 +288,48 @@ class Importer:
                 self.report.errors.append((number, str(error)))
         try:
             with transaction.atomic():
-                self._save(kind, good)
-        except IntegrityError:
-            # Something in the chunk clashes with a row already there: save one by one,
-            # so the others still come in and the clash is reported with its line.
+                self._count(kind, self._save(kind, good))
+        except DatabaseError:
+            # Something in the chunk clashes with a row already there (or is too large for
+            # a column): save one by one, so the others still come in and the clash is
+            # reported with its line.
             self.ids.to_pk.clear()
             for one in good:
                 try:
                     with transaction.atomic():
-                        self._save(kind, [one])
-                except IntegrityError:
+                        self._count(kind, self._save(kind, [one]))
+                except DatabaseError:
                     self.ids.to_pk.clear()
                     self.report.errors.append((one[0], "Posten finnes allerede i en annen "
                                                        "form (samme person og dato, eller "
-                                                       "samme nøkkel) og er ikke importert."))
+                                                       "samme nøkkel) eller har en verdi "
+                                                       "databasen ikke tar; den er ikke "
+                                                       "importert."))
         self.tick(len(batch))
+
+    def _count(self, kind: str, made: tuple[int, int]) -> None:
+        created, updated = made
+        for _ in range(created):
+            self.report.count(kind, True)
+        for _ in range(updated):
+            self.report.count(kind, False)
 
     # Each handler checks one record and returns (model class, field values, children).
 
     def _district(self, r):
         number = r.get("number")
-        if not isinstance(number, int) or number < 0:
-            raise Bad("«number» skal være et heltall.")
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= 32767:
+            raise Bad("«number» skal være et heltall fra 0 til 32767.")
         return District, {"municipality": self.municipality, "number": number,
                           "name": _text(r, "name", required=True, limit=100)}, {}
 
     def _office(self, r):
-        districts = [self.ids.pk("district", d, "districts") for d in r.get("districts") or []]
+        districts = [self.ids.pk("district", d, "districts") for d in _ids(r, "districts")]
         return AllocationOffice, {"name": _text(r, "name", required=True, limit=100)}, {
             "districts": districts}
 
     def _unit(self, r):
-        districts = [self.ids.pk("district", d, "districts") for d in r.get("districts") or []]
+        districts = [self.ids.pk("district", d, "districts") for d in _ids(r, "districts")]
         org = _text(r, "organisation_number", limit=9)
         if org and not (org.isdigit() and len(org) == 9):
             raise Bad("«organisation_number» skal ha ni sifre.")
@@ -320,9 +359,7 @@ class Importer:
             "intellectual_disability": _bool(r, "intellectual_disability")}, {}
 
     def _decision(self, r):
-        lines = r.get("lines") or []
-        if not isinstance(lines, list):
-            raise Bad("«lines» skal være en liste.")
+        lines = _objects(r, "lines")
         status = _choice(r, "status", [(Decision.Status.DECIDED, ""),
                                        (Decision.Status.ANNULLED, "")], "decided")
         values = {"person_id": self.ids.pk("person", r.get("person"), "person"),
@@ -334,10 +371,36 @@ class Importer:
                   "legal_basis": _text(r, "legal_basis", limit=300),
                   "reasons": _text(r, "reasons", limit=20000)}
         replaces = r.get("replaces")
+        if replaces is not None and not isinstance(replaces, str):
+            raise Bad("«replaces» skal være id-en til et vedtak (tekst).")
         values["replaces_id"] = (self.ids.pk("decision", replaces, "replaces")
                                  if replaces else None)
-        return Decision, values, {"lines": [self._line(line, i)
-                                            for i, line in enumerate(lines, start=1)]}
+        parsed = [self._line(line, i) for i, line in enumerate(lines, start=1)]
+        self._owned(r.get("id"), parsed)
+        return Decision, values, {"lines": parsed}
+
+    def _owned(self, decision: object, lines: list[dict]) -> None:
+        """A line or stop id already imported must belong to this decision or line: an
+        adapter that numbers lines 1, 2, … within each decision would otherwise move them
+        between decisions."""
+        known_lines = self.ids.table("line")
+        own = self.ids.table("decision").get(decision) if isinstance(decision, str) else None
+        line_pks = {known_lines[line["external"]]: line["external"] for line in lines
+                    if line["external"] in known_lines}
+        for pk, parent in ServiceLine.objects.filter(pk__in=line_pks).values_list(
+                "pk", "decision_id"):
+            if parent != own:
+                raise Bad(f"Tjeneste-id {line_pks[pk]!r} er allerede brukt i et annet vedtak. "
+                          f"Id-ene må være unike i hele filen.")
+        known_pauses = self.ids.table("pause")
+        for line in lines:
+            stops = {known_pauses[e]: e for e, _ in line["pauses"] if e in known_pauses}
+            mine = known_lines.get(line["external"])
+            for pk, parent in ServicePause.objects.filter(pk__in=stops).values_list(
+                    "pk", "line_id"):
+                if parent != mine:
+                    raise Bad(f"Stans-id {stops[pk]!r} er allerede brukt på en annen "
+                              f"tjeneste. Id-ene må være unike i hele filen.")
 
     def _line(self, r, index: int) -> dict:
         if not isinstance(r, dict):
@@ -347,17 +410,22 @@ class Importer:
             if code not in self.services:
                 raise Bad(f"tjenesten {code!r} finnes ikke i tjenestekatalogen.")
             extent = r.get("extent")
+            if extent is not None and not isinstance(extent, (str, int, float)) or \
+                    isinstance(extent, bool):
+                raise Bad("«extent» er ikke et tall.")
             try:
                 extent = Decimal(str(extent)) if extent is not None else None
             except InvalidOperation:
                 raise Bad("«extent» er ikke et tall.") from None
+            if extent is not None and not extent.is_finite():
+                raise Bad("«extent» er ikke et tall.")
             if extent is not None and (extent < 0 or extent > 99999):
                 raise Bad("«extent» må være mellom 0 og 99 999.")
             start, end = _date(r, "start"), _date(r, "end")
             if start and end and end < start:
                 raise Bad("«end» er før «start».")
             pauses = []
-            for p in r.get("pauses") or []:
+            for p in _objects(r, "pauses"):
                 p_start, p_end = _date(p, "start", required=True), _date(p, "end")
                 if p_end and p_end < p_start:
                     raise Bad("en stans slutter før den starter.")
@@ -422,7 +490,9 @@ class Importer:
         hand, a person registered before the import): it is taken over, not duplicated."""
         lookup = {"district": lambda v: District.objects.filter(
                       municipality=v["municipality"], number=v["number"]),
-                  "office": lambda v: AllocationOffice.objects.filter(name=v["name"]),
+                  "office": lambda v: AllocationOffice.objects.filter(name=v["name"]).exclude(
+                      districts__in=District.objects.exclude(
+                          municipality=self.municipality)),
                   "unit": lambda v: ProviderUnit.objects.filter(
                       municipality=v["municipality"], name=v["name"]),
                   "person": lambda v: Person.objects.filter(id_number=v["id_number"])}
@@ -430,9 +500,10 @@ class Importer:
             return None
         return lookup[kind](values).values_list("pk", flat=True).first()
 
-    def _save(self, kind: str, good: list) -> None:
+    def _save(self, kind: str, good: list) -> tuple[int, int]:
+        """Save checked records; (created, updated)."""
         if not good:
-            return
+            return 0, 0
         known = self.ids.table(kind)
         adopted = []
         for _, external, (_, values, _) in good:
@@ -461,20 +532,19 @@ class Importer:
             model.objects.filter(pk=known[external]).update(**values)
         saved = [(obj.pk, children) for _, _, obj, children in new] + [
             (known[external], children) for _, external, _, children in old]
-        for _ in new:
-            self.report.count(kind, True)
-        for _ in old:
-            self.report.count(kind, False)
         if kind == "decision":
             self._decision_lines(saved)
-            return
-        for pk, children in saved:
-            self._children(kind, pk, children)
+        else:
+            for pk, children in saved:
+                self._children(kind, pk, children)
+        return len(new), len(old)
 
     def _children(self, kind: str, pk: int, children: dict) -> None:
         if kind in ("office", "unit"):
             model = AllocationOffice if kind == "office" else ProviderUnit
-            model.objects.get(pk=pk).districts.set(children["districts"])
+            # Added, not replaced: an office or unit may cover districts the file does not
+            # name (set up in Tildel, or from another municipality's file).
+            model.objects.get(pk=pk).districts.add(*children["districts"])
         elif kind == "assessment":
             self._assessment_scores(pk, children)
 
@@ -588,9 +658,14 @@ def _records(municipality: Municipality, name: Names):
     districts = District.objects.filter(municipality=municipality).order_by("pk")
     yield "district", ({"type": "district", "id": name("district", d.pk), "number": d.number,
                         "name": d.name} for d in districts)
+    # Offices covering the districts, and any office that made a decision or holds a case
+    # exported here (an office may since have stopped covering a district).
     offices = AllocationOffice.objects.filter(
-        districts__municipality=municipality).distinct().order_by("pk").prefetch_related(
-        "districts")
+        Q(districts__municipality=municipality)
+        | Q(pk__in=Decision.objects.filter(person__municipality=municipality).values(
+            "allocation_office_id"))
+        | Q(pk__in=Case.objects.filter(person__municipality=municipality).values(
+            "allocation_office_id"))).distinct().order_by("pk").prefetch_related("districts")
     yield "office", ({"type": "office", "id": name("office", o.pk), "name": o.name,
                       "districts": [name("district", d.pk) for d in
                                     sorted(o.districts.all(), key=lambda d: d.pk)]}

@@ -166,6 +166,11 @@ class PloMessage(models.Model):
     status = models.CharField("status", max_length=16, choices=Status.choices)
     reason = models.TextField("årsak", blank=True)
     content = models.TextField("innhold (XML)")
+    raw = models.BinaryField("filen slik den kom", default=b"",
+                             help_text="Bytene som mottatt; en melding behandles på nytt "
+                                       "herfra, så tegnsettet blir riktig.")
+    digest = models.CharField("sjekksum (SHA-256)", max_length=64, blank=True,
+                              db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+", verbose_name="person")
     stay = models.ForeignKey("hospital.HospitalStay", on_delete=models.PROTECT, null=True,

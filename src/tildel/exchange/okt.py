@@ -26,6 +26,9 @@ from tildel.rules.hours import weekly_hours
 IPLOS_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.9151"
 FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
 DNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.2"
+HNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.3"
+ID_SYSTEMS = {Person.IdType.FODSELSNUMMER: FNR_SYSTEM, Person.IdType.D_NUMMER: DNR_SYSTEM,
+              Person.IdType.H_NUMMER: HNR_SYSTEM}
 ORGNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.101"
 PROFILE = "http://hl7.no/fhir/ig/okt/StructureDefinition/OktEpisodeOfCare"
 WEEKLY_EXTENT = "http://hl7.no/fhir/ig/okt/StructureDefinition/WeeklyExtentQuantity"
@@ -57,7 +60,7 @@ def episode(line: ServiceLine, person: Person, today: dt.date) -> dict:
                               "display": version.service.national_type.name}]}]
         if code else [],
         "patient": {"reference": f"Patient/{person.pk}", "identifier": {
-            "system": DNR_SYSTEM if person.id_type == Person.IdType.D_NUMMER else FNR_SYSTEM,
+            "system": ID_SYSTEMS.get(person.id_type, FNR_SYSTEM),
             "value": person.id_number}},
         "period": {"start": line.start.isoformat()},
         "extension": [{"url": DESCRIPTION, "valueMarkdown": version.name}],

@@ -22,6 +22,8 @@ entities and network access off.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +39,7 @@ from tildel.people.models import Person
 from .models import PloMessage
 
 MAX_BYTES = 5 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 ADMITTED = "MeldingInnlagtPasient"
 READY = "MeldingUtskrivningsklarPasient"
@@ -104,15 +107,18 @@ def _text(root, *names: str) -> str:
 
 
 def _moment(text: str, what: str) -> dt.datetime:
-    """A date or date-time as the messages write them, in local time."""
+    """A date or date-time as the messages write them, in local time (years 1900–2100)."""
     text = text.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             day = dt.date.fromisoformat(text)
-            return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-        moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.combine(day, dt.time(12))
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise Unreadable(f"{what} «{text[:40]}» er ikke en dato.") from None
+    if not 1900 <= moment.year <= 2100:
+        raise Unreadable(f"{what} «{text[:40]}» ligger utenfor årene 1900–2100.")
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -134,7 +140,8 @@ def _ident(root, parent: str, kinds: tuple[str, ...]) -> str:
 def parse(content: bytes) -> Parsed:
     """Read the fields Tildel uses; Unreadable says why a message cannot be used."""
     if len(content) > MAX_BYTES:
-        raise Unreadable(f"Filen er større enn {MAX_BYTES // (1024 * 1024)} MB.")
+        raise Unreadable(f"Filen er større enn {MAX_BYTES // (1024 * 1024)} MB; de første "
+                         f"{MAX_BYTES // (1024 * 1024)} MB er tatt vare på.")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                              remove_comments=True)
     try:
@@ -168,36 +175,62 @@ def parse(content: bytes) -> Parsed:
                and (e.text or "").strip()])
 
 
-def receive(content: bytes, *, source: str = "", user=None) -> PloMessage:
-    """Keep the message and act on it; a message that cannot be used goes to quarantine.
+def _decoded(content: bytes) -> str:
+    """The text of a message for reading on screen, in the encoding its prolog names."""
+    match = re.match(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)", content[:200])
+    encoding = match.group(1).decode() if match else "utf-8"
+    try:
+        text = content.decode(encoding, errors="replace")
+    except LookupError:
+        text = content.decode("utf-8", errors="replace")
+    return text.replace("\x00", "")
 
-    Idempotent: a MsgId already processed is recorded as a duplicate and changes nothing.
+
+def receive(content: bytes, *, source: str = "", user=None) -> PloMessage:
+    """Keep the message (its bytes as received) and act on it; one that cannot be used
+    goes to quarantine with the reason, whatever went wrong.
+
+    Idempotent: a message already processed (same MsgId, or the same bytes when it has no
+    MsgId) is recorded as a duplicate and changes nothing; the same bad file received again
+    is not quarantined twice.
     """
-    text = content.decode("utf-8", errors="replace")
+    digest = hashlib.sha256(content).hexdigest()
+    kept = {"source": source[:200], "content": _decoded(content), "raw": content,
+            "digest": digest}
+    waiting = PloMessage.objects.filter(digest=digest,
+                                        status=PloMessage.Status.QUARANTINED).first()
     try:
         parsed = parse(content)
     except Unreadable as error:
-        return PloMessage.objects.create(source=source[:200], status=PloMessage.Status.QUARANTINED,
-                                         reason=str(error), content=text)
-    return _act(parsed, text, source, user)
+        return waiting or PloMessage.objects.create(
+            **kept, status=PloMessage.Status.QUARANTINED, reason=str(error))
+    try:
+        return _act(parsed, kept, user, waiting)
+    except Exception as error:  # a fault must not lose the message
+        logger.exception("PLO message could not be processed")
+        return PloMessage.objects.create(
+            **kept, message_id=parsed.message_id, message_type=parsed.message_type,
+            status=PloMessage.Status.QUARANTINED,
+            reason=f"Teknisk feil under behandlingen ({type(error).__name__}). Meldingen er "
+                   f"tatt vare på; meld fra til drift.")
 
 
-def _act(parsed: Parsed, text: str, source: str, user) -> PloMessage:
-    common = {"source": source[:200], "message_id": parsed.message_id,
-              "message_type": parsed.message_type, "content": text}
-    if parsed.message_id and PloMessage.objects.filter(
-            message_id=parsed.message_id, status=PloMessage.Status.PROCESSED).exists():
+def _act(parsed: Parsed, kept: dict, user, waiting: PloMessage | None) -> PloMessage:
+    common = {**kept, "message_id": parsed.message_id, "message_type": parsed.message_type}
+    done = PloMessage.objects.filter(status=PloMessage.Status.PROCESSED)
+    if (parsed.message_id and done.filter(message_id=parsed.message_id).exists()) or \
+            done.filter(digest=kept["digest"]).exists():
         return PloMessage.objects.create(**common, status=PloMessage.Status.DUPLICATE,
                                          reason="Meldingen er mottatt og behandlet før.")
     person = Person.objects.filter(id_number=parsed.id_number).first()
     if person is None:
-        return PloMessage.objects.create(
+        return waiting or PloMessage.objects.create(
             **common, status=PloMessage.Status.QUARANTINED,
             reason="Pasienten finnes ikke i personregisteret. Registrer personen og behandle "
                    "meldingen på nytt.")
     office = person.district.allocation_offices.first()
     if office is None:
-        return PloMessage.objects.create(
+        return waiting or PloMessage.objects.create(
             **common, person=person, status=PloMessage.Status.QUARANTINED,
             reason="Ingen tildelingskontor dekker pasientens distrikt.")
     try:
@@ -207,9 +240,8 @@ def _act(parsed: Parsed, text: str, source: str, user) -> PloMessage:
             return PloMessage.objects.create(**common, person=person, stay=stay,
                                              status=PloMessage.Status.PROCESSED)
     except Unreadable as error:
-        return PloMessage.objects.create(**common, person=person,
-                                         status=PloMessage.Status.QUARANTINED,
-                                         reason=str(error))
+        return waiting or PloMessage.objects.create(
+            **common, person=person, status=PloMessage.Status.QUARANTINED, reason=str(error))
 
 
 def _open_stay(person: Person) -> HospitalStay | None:
@@ -218,23 +250,40 @@ def _open_stay(person: Person) -> HospitalStay | None:
 
 
 def _update_stay(parsed: Parsed, person: Person) -> HospitalStay | None:
+    """Apply a logistics message to the patient's stay, in the order events happened.
+
+    An admission from another hospital (HER-id) while a stay is open opens a new stay; a
+    message about a stay that has ended (a late "ready" after "discharged") is kept on the
+    latest stay's case as a journal entry and changes nothing.
+    """
     kind = parsed.message_type
     if kind == APPLICATION:
         return _open_stay(person)
     stay = _open_stay(person)
+    if stay is not None and kind == ADMITTED and parsed.her_id and stay.hospital_her_id \
+            and parsed.her_id != stay.hospital_her_id:
+        stay = None  # admitted elsewhere: a stay of its own
     if stay is None:
-        if kind not in (ADMITTED, READY, DISCHARGED, DEATH):
+        latest = person.hospital_stays.order_by("-admitted_at", "-id").first()
+        if latest is not None and kind != ADMITTED and (
+                latest.discharged_at is None or parsed.event_at <= latest.discharged_at):
+            return latest  # late news about a stay that has ended: journal only
+        if kind == READY_CANCELLED:
             raise Unreadable("Det finnes ikke noe åpent sykehusopphold for pasienten å "
                              "avmelde.")
         stay = HospitalStay(person=person, admitted_at=parsed.event_at
                             if kind == ADMITTED else parsed.sent_at)
+    elif parsed.event_at < stay.admitted_at and kind != ADMITTED:
+        return stay  # older than the admission it would change: journal only
     stay.hospital = parsed.hospital[:200]
     stay.hospital_her_id = parsed.her_id[:20]
     if parsed.department:
         stay.department = parsed.department
         stay.psychiatric = "psyk" in parsed.department.lower()
     if kind == ADMITTED:
-        stay.admitted_at, stay.status = parsed.event_at, HospitalStay.Status.ADMITTED
+        stay.admitted_at = parsed.event_at
+        if stay.status != HospitalStay.Status.READY or stay.ready_on is None:
+            stay.status, stay.ready_on = HospitalStay.Status.ADMITTED, None
     elif kind == READY:
         stay.ready_on = timezone.localdate(parsed.event_at)
         stay.status = HospitalStay.Status.READY
@@ -277,7 +326,8 @@ def _follow_up(parsed: Parsed, person: Person, office, stay: HospitalStay | None
     if parsed.needs:
         body += "\n\nBehov: " + "; ".join(parsed.needs)
     case = register_enquiry(
-        office=office, person=person, channel=Channel.E_MESSAGE, sender_name=parsed.hospital,
+        office=office, person=person, channel=Channel.E_MESSAGE,
+        sender_name=parsed.hospital[:200],
         sender_role=SenderRole.HOSPITAL, text=body, received_at=min(parsed.sent_at,
                                                                    timezone.now()),
         subject="Søknad fra sykehus" if parsed.message_type == APPLICATION
@@ -295,13 +345,15 @@ def _follow_up(parsed: Parsed, person: Person, office, stay: HospitalStay | None
 
 
 def reprocess(message: PloMessage, user) -> PloMessage:
-    """Process a quarantined message again (e.g. after registering the person); the old
-    row is kept, marked as handled by ``user``."""
+    """Process a quarantined message again from its bytes (e.g. after registering the
+    person); the old row is kept, marked as handled by ``user``."""
     if message.status != PloMessage.Status.QUARANTINED:
         raise Unreadable("Bare meldinger i karantene kan behandles på nytt.")
-    result = receive(message.content.encode("utf-8"), source=message.source, user=user)
-    message.status = PloMessage.Status.DISMISSED
+    message.status = PloMessage.Status.DISMISSED  # first, so the digest is free to retry
     message.handled_by = user
+    message.save(update_fields=["status", "handled_by"])
+    raw = bytes(message.raw) if message.raw else message.content.encode("utf-8")
+    result = receive(raw, source=message.source, user=user)
     message.reason = f"{message.reason} Behandlet på nytt: {result.get_status_display()}."
-    message.save(update_fields=["status", "handled_by", "reason"])
+    message.save(update_fields=["reason"])
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -100,6 +101,13 @@ def resend(request):
 
 # -- PLO messages from hospitals ------------------------------------------------------------
 
+def _plo_visible(user):
+    """Messages about persons in the user's districts, and those whose person is not
+    known (someone must register the person); never another office's patients."""
+    return PloMessage.objects.filter(Q(person__isnull=True) |
+                                     Q(person__district_id__in=user.district_ids()))
+
+
 @role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
 def plo_messages(request):
     """Sykehusmeldinger: those in quarantine with the reason, and the latest received.
@@ -107,8 +115,9 @@ def plo_messages(request):
     No message content and no fødselsnummer are shown; a processed message links to its
     case, which opens (and is logged) on its own page.
     """
-    quarantined = PloMessage.objects.filter(status=PloMessage.Status.QUARANTINED)[:200]
-    latest = PloMessage.objects.exclude(status=PloMessage.Status.QUARANTINED).select_related(
+    visible = _plo_visible(request.user)
+    quarantined = visible.filter(status=PloMessage.Status.QUARANTINED)[:200]
+    latest = visible.exclude(status=PloMessage.Status.QUARANTINED).select_related(
         "stay")[:50]
     return render(request, "exchange/plo.html", {
         "quarantined": quarantined, "latest": latest, "types": plo.MESSAGE_TYPES})
@@ -117,7 +126,8 @@ def plo_messages(request):
 @require_POST
 @role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
 def plo_action(request, pk: int, action: str):
-    message = get_object_or_404(PloMessage, pk=pk, status=PloMessage.Status.QUARANTINED)
+    message = get_object_or_404(_plo_visible(request.user), pk=pk,
+                                status=PloMessage.Status.QUARANTINED)
     if action == "behandle":
         result = plo.reprocess(message, request.user)
         if result.status == PloMessage.Status.QUARANTINED:

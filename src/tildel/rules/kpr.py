@@ -182,6 +182,12 @@ def episodes(lines: Iterable[Line]) -> list[Episode]:
     return result
 
 
+def _next_day(day: dt.date) -> dt.date:
+    """The day after; the last representable day stays itself (an open end written as
+    9999-12-31 by another system must not crash the report)."""
+    return day if day == dt.date.max else day + dt.timedelta(days=1)
+
+
 def _reach(chain: list[Line]) -> dt.date | None:
     """The last day the chain covers; None while open."""
     ends = [line.end for line in chain]
@@ -192,7 +198,7 @@ def _same_unit(chains: list[list[Line]], line: Line) -> list[Line] | None:
     for chain in chains:
         reach = _reach(chain)
         if (chain[-1].unit_id, chain[-1].org_number) == (line.unit_id, line.org_number) and (
-                reach is None or line.start <= reach + dt.timedelta(days=1)):
+                reach is None or line.start <= _next_day(reach)):
             return chain
     return None
 
@@ -200,7 +206,7 @@ def _same_unit(chains: list[list[Line]], line: Line) -> list[Line] | None:
 def _successor(chains: list[list[Line]], line: Line) -> list[Line] | None:
     for chain in chains:
         reach = _reach(chain)
-        if reach is not None and line.start == reach + dt.timedelta(days=1):
+        if reach is not None and reach != dt.date.max and line.start == _next_day(reach):
             return chain
     return None
 
@@ -244,9 +250,9 @@ def _episode_events(episode: Episode) -> list[Event]:
             event(f"stop:{pause.pause_id}:from", EventKind.STOP_FROM, start, line,
                   line.org_number, stop_id, pause.registered)
             # The service resumes the day after the stop's last day, unless it ends then.
-            if last is not None and (end is None or last < end):
+            if last is not None and (end is None or last < end) and last != dt.date.max:
                 event(f"stop:{pause.pause_id}:to", EventKind.STOP_TO,
-                      last + dt.timedelta(days=1), line, line.org_number, stop_id,
+                      _next_day(last), line, line.org_number, stop_id,
                       pause.registered)
     if end is not None:
         last = max(episode.lines, key=lambda line: (line.end, line.line_id))

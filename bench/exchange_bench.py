@@ -1,0 +1,119 @@
+"""National exchange benchmark (issue 7), on the city-size demo without visit logs:
+
+- KPR: planning (every event of five years reconciled with the ledger) and the export of
+  one year of events as one message (targets: 20,000 events a second, under 300 MB peak);
+- JSONL: the city exported in Tildel's exchange format, then imported into an empty
+  database (target: 20,000 records a second on PostgreSQL).
+
+Run with ``make bench-exchange`` (PostgreSQL; the city is built first, about 7 minutes, or
+reused with TILDEL_BENCH_REUSE=1). Prints a table; exits non-zero if a target is missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EVENTS_PER_SECOND = 20_000
+PEAK_MB = 300
+RECORDS_PER_SECOND = 20_000
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def kpr_benchmarks(tmp: Path) -> list[tuple[str, str, float, str]]:
+    from insight_bench import build_city
+
+    from tildel.exchange import kpr
+    from tildel.exchange.models import KprBatch, KprEvent, KprNotification, RegisterContact
+    from tildel.organisation.models import Municipality
+
+    build_city()
+    municipality = Municipality.objects.get()
+    RegisterContact.objects.get_or_create(municipality=municipality, name="Benk",
+                                          email="benk@kommune.invalid")
+    for model in (KprNotification, KprEvent, KprBatch):
+        model.objects.all().delete()
+    since = dt.date.today() - dt.timedelta(days=365)
+    start = time.perf_counter()
+    planned = kpr.plan(municipality, since=since)
+    plan_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    batch = kpr.export(municipality, tmp / "kpr.xml", since=since)
+    export_seconds = time.perf_counter() - start
+    rate = batch.notifications / export_seconds
+    return [
+        ("kpr_plan", f"{planned.events} events of five years reconciled", plan_seconds, "s"),
+        ("kpr_export_year", f"{batch.notifications} notifications, one message",
+         export_seconds, "s"),
+        ("kpr_export_rate", "notifications a second, planning included", rate, "/s"),
+        ("kpr_export_after_plan", "the same without planning",
+         batch.notifications / max(export_seconds - plan_seconds, 1e-9), "/s"),
+        ("kpr_peak_memory", "peak memory of the process", _peak_mb(), "MB"),
+    ]
+
+
+def jsonl_benchmarks(tmp: Path) -> list[tuple[str, str, float, str]]:
+    from django.db import connection
+
+    from tildel.exchange import jsonl
+    from tildel.organisation.models import Municipality
+
+    path = tmp / "city.jsonl"
+    start = time.perf_counter()
+    with path.open("w", encoding="utf-8") as out:
+        counts = jsonl.export_file(Municipality.objects.get(), out)
+    export_seconds = time.perf_counter() - start
+    records = sum(counts.values())
+    # Import into an empty database on the same server, in a process of its own.
+    url = os.environ["DATABASE_URL"]
+    target = url.rsplit("/", 1)[0] + "/tildel_import"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS tildel_import")
+        cursor.execute("CREATE DATABASE tildel_import")
+    env = {**os.environ, "DATABASE_URL": target}
+    tildel = str(Path(sys.executable).parent / "tildel")
+    subprocess.run([tildel, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+    start = time.perf_counter()
+    subprocess.run([tildel, "import", str(path), "-v", "0"], env=env,  # noqa: S603
+                   check=True,
+                   stdout=subprocess.DEVNULL)
+    import_seconds = time.perf_counter() - start
+    return [
+        ("jsonl_export", f"{records} records of the city", export_seconds, "s"),
+        ("jsonl_import", "the same into an empty database", import_seconds, "s"),
+        ("jsonl_import_rate", "records a second", records / import_seconds, "/s"),
+    ]
+
+
+def main() -> int:
+    from run import prepare_django
+
+    with tempfile.TemporaryDirectory() as tmp:
+        prepare_django(tmp)
+        rows = kpr_benchmarks(Path(tmp)) + jsonl_benchmarks(Path(tmp))
+    print(f"{'benchmark':<24}{'measured':<52}{'value':>12}")
+    for name, what, value, unit in rows:
+        print(f"{name:<24}{what:<52}{value:>10.1f} {unit}")
+    values = {name: value for name, _, value, _ in rows}
+    checks = {f"KPR ≥ {EVENTS_PER_SECOND} events/s": values["kpr_export_rate"]
+              >= EVENTS_PER_SECOND,
+              f"KPR peak < {PEAK_MB} MB": values["kpr_peak_memory"] < PEAK_MB,
+              f"import ≥ {RECORDS_PER_SECOND} records/s": values["jsonl_import_rate"]
+              >= RECORDS_PER_SECOND}
+    print("targets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}"
+                                  for name, ok in checks.items()))
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(main())
