@@ -48,6 +48,13 @@ def history(world):
     Pathway.objects.create(case=case, person=kari, provider_unit=w.east_unit, code=2,
                            start=TODAY - dt.timedelta(days=30),
                            deadline=TODAY - dt.timedelta(days=16), goal="Gå til butikken")
+    # Forløp 0 and 3 too (a city export lost 920 of them before they were allowed).
+    for code in (0, 3):
+        Pathway.objects.create(case=case, person=ola, provider_unit=w.west_unit, code=code,
+                               start=TODAY - dt.timedelta(days=200 + code),
+                               real_end=TODAY - dt.timedelta(days=190 + code),
+                               status=Pathway.Status.CLOSED,
+                               outcome=Pathway.Outcome.NO_FURTHER_SERVICES)
     assessment = Assessment.objects.create(case=case, held_on=TODAY - dt.timedelta(days=40),
                                            joint_home_visit=True)
     FunctionalScore.objects.create(assessment=assessment, variable="bevege_seg_innendors",

@@ -445,8 +445,8 @@ class Importer:
 
     def _pathway(self, r):
         code = r.get("code")
-        if code not in (1, 2):
-            raise Bad("«code» skal være 1 eller 2 (forløp).")
+        if isinstance(code, bool) or code not in Pathway.Code.values:
+            raise Bad("«code» skal være 0, 1, 2 eller 3 (forløp).")
         real_end = _date(r, "real_end")
         return Pathway, {
             "person_id": self.ids.pk("person", r.get("person"), "person"),
