@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -20,7 +22,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def token(world):
+def keep_connection():
+    """Calling the WSGI application directly sends request_started/finished, whose handler
+    closes the database connection, and with it the test's transaction (on PostgreSQL).
+    Django's own test client disconnects it for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(world, keep_connection):
     person = world.person()
     world.grant(person, world.east_unit, start=dt.date.today() - dt.timedelta(days=10))
     user = world.user(Role.OFFICE_LEADER, office=world.east_office)
