@@ -66,9 +66,10 @@ class Report:
     errors: list[tuple[int, str]] = field(default_factory=list)
     lines: int = 0
 
-    def count(self, kind: str, created: bool) -> None:
-        target = self.created if created else self.updated
-        target[kind] = target.get(kind, 0) + 1
+    def add(self, kind: str, created: int, updated: int) -> None:
+        for target, n in ((self.created, created), (self.updated, updated)):
+            if n:
+                target[kind] = target.get(kind, 0) + n
 
 
 # -- reading values ------------------------------------------------------------------------
@@ -308,11 +309,7 @@ class Importer:
         self.tick(len(batch))
 
     def _count(self, kind: str, made: tuple[int, int]) -> None:
-        created, updated = made
-        for _ in range(created):
-            self.report.count(kind, True)
-        for _ in range(updated):
-            self.report.count(kind, False)
+        self.report.add(kind, *made)
 
     # Each handler checks one record and returns (model class, field values, children).
 

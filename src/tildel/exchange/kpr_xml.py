@@ -26,8 +26,6 @@ NAMESPACE = "http://www.npr.no/xmlstds/56_0_0_ipl"
 SCHEMA_DIR = Path(__file__).parent / "xsd" / "kpr-56.0.0"
 NSMAP = {None: NAMESPACE}
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
-PROHIBITED = {"Melding": ("fraDatoPeriode", "uttakDato", "lopenr", "tilDatoPeriode"),
-              "Kommune": ("kommuneOrgNr",), "Bruker": ("kjonn", "fodselsar", "komNrHjem")}
 
 
 class InvalidMessage(ValueError):

@@ -47,8 +47,7 @@ def fingerprint() -> str:
     """A hash of the code that decides the figures: the rules' indicator package and the
     fact loader. A run with another fingerprint was made by other code."""
     digest = hashlib.sha256()
-    folders = [Path(ind.__file__).parent, Path(loader.__file__).parent]
-    for path in sorted(folders[0].glob("*.py")) + [Path(loader.__file__)]:
+    for path in sorted(Path(ind.__file__).parent.glob("*.py")) + [Path(loader.__file__)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -8,9 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from tildel.console import progress_bar
+from tildel.console import chosen_municipality, progress_bar
 from tildel.exchange import jsonl
-from tildel.organisation.models import Municipality
 
 
 class Command(BaseCommand):
@@ -21,16 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", metavar="NUMMER")
 
     def handle(self, *args, out: Path, municipality: str | None, **options):
-        found = (Municipality.objects.filter(number=municipality) if municipality
-                 else Municipality.objects.all())
-        if found.count() != 1:
-            raise CommandError("Velg kommune med --municipality NUMMER." if found.exists()
-                               else "Fant ingen kommune.")
+        chosen = chosen_municipality(municipality)
         console = Console(file=self.stderr, soft_wrap=True)
         try:
             with out.open("w", encoding="utf-8", newline="\n") as target, progress_bar(
                     console, quiet=options["verbosity"] == 0) as progress:
-                counts = jsonl.export_file(found.get(), target, progress=progress)
+                counts = jsonl.export_file(chosen, target, progress=progress)
         except OSError as error:
             raise CommandError(f"Kan ikke skrive til {out}: {error}.") from None
         summary = ", ".join(f"{kind} {n}" for kind, n in counts.items())

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tildel.console import chosen_municipality
 from tildel.exchange import kpr, kpr_xml, senders
 from tildel.organisation.models import Municipality
 from tildel.rules import kpr as rules
@@ -53,26 +54,13 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "validate":
             return self._validate(options["file"])
-        municipality = self._municipality(options["municipality"])
+        municipality = chosen_municipality(options["municipality"])
         if action == "resend":
             return self._resend(municipality)
         since = _date(options["since"]) if options["since"] else None
         if action == "check":
             return self._check(municipality, since)
         return self._export(municipality, since, options["out"])
-
-    def _municipality(self, number: str | None) -> Municipality:
-        if number:
-            found = Municipality.objects.filter(number=number.strip()).first()
-            if found is None:
-                raise CommandError(f"Fant ingen kommune med kommunenummer «{number}».")
-            return found
-        found = list(Municipality.objects.all()[:2])
-        if not found:
-            raise CommandError("Fant ingen kommune. Opprett en, eller kjør «tildel demo».")
-        if len(found) > 1:
-            raise CommandError("Det finnes flere kommuner. Velg én med --municipality NUMMER.")
-        return found[0]
 
     def _check(self, municipality: Municipality, since: dt.date | None) -> None:
         due = kpr.plan(municipality, since=since)

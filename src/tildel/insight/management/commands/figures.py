@@ -21,7 +21,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from tildel.console import progress_bar
+from tildel.console import chosen_municipality, progress_bar
 from tildel.insight import exports, report, services, store
 from tildel.insight.facts import Scope
 from tildel.organisation.models import Municipality
@@ -68,20 +68,7 @@ class Command(BaseCommand):
         return Console(file=self.stderr, soft_wrap=True, quiet=options["verbosity"] == 0)
 
     def _scope(self, options) -> tuple[Scope, Municipality]:
-        wanted = options["municipality"]
-        municipalities = list(Municipality.objects.all()[:20])
-        if wanted:
-            municipality = Municipality.objects.filter(number=wanted.strip()).first()
-            if municipality is None:
-                raise CommandError(f"Fant ingen kommune med kommunenummer «{wanted}».")
-        elif not municipalities:
-            raise CommandError("Fant ingen kommune. Opprett en, eller kjør «tildel demo».")
-        elif len(municipalities) > 1:
-            numbers = ", ".join(m.number for m in municipalities)
-            raise CommandError(f"Det finnes flere kommuner ({numbers}). Velg én med "
-                               f"--municipality NUMMER.")
-        else:
-            municipality = municipalities[0]
+        municipality = chosen_municipality(options["municipality"])
         return Scope(municipality.pk), municipality
 
     def _format(self, options) -> str:
