@@ -40,9 +40,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix src tests
 
-## bench: benchmarks (the benchmark issue fills bench/); prints numbers, not part of test.
+## bench: benchmarks; prints numbers, not part of test. The exchange benchmarks (KPR export,
+## a million-record JSONL import) run on a throwaway PostgreSQL server, as bench-exchange.
 bench: install
 	$(BIN)/python bench/run.py
+	bench/with-postgres $(BIN)/python bench/exchange_bench.py
 
 ## bench-insight: key figures on the city-size demo (no visits) on a throwaway PostgreSQL.
 bench-insight: install

@@ -1,19 +1,23 @@
 """XPR(ipl) 56.0.0 messages: written incrementally, checked against the official schema.
 
 The schema files are the official ones (reference/kpr-iplos-56.0.0), shipped in
-``exchange/xsd/kpr-56.0.0``. A message is written element by element with
-``lxml.etree.xmlfile`` so memory stays flat however many notifications it holds, and
-validated by parsing it again against the schema, also incrementally. Attributes the
-schema prohibits (kjonn, fodselsar, komNrHjem, kommuneOrgNr, fraDatoPeriode, uttakDato,
-lopenr, tilDatoPeriode) are never written: the writer has no way to write them.
+``exchange/xsd/kpr-56.0.0``. A message is written in chunks of notifications, so memory
+stays flat however many it holds, and each chunk is validated against the schema beside
+the writing (``write``); ``validate`` checks a whole file, also incrementally. Attribute
+values are escaped by one function (``_escape``). Attributes the schema prohibits (kjonn,
+fodselsar, komNrHjem, kommuneOrgNr, fraDatoPeriode, uttakDato, lopenr, tilDatoPeriode) are
+never written: the writer has no way to write them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,6 +77,7 @@ def _q(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
 
 
+@lru_cache(maxsize=4096)  # a message has one notification time and few signing times
 def _moment(moment: dt.datetime) -> str:
     """Local time with its offset (Norway), whole seconds."""
     if moment.tzinfo is not None:
@@ -86,54 +91,117 @@ def _zone():
 
 
 def write(out: BinaryIO, *, municipality_number: str, contacts: list[Contact],
-          notifications: Iterable[NotificationData], local_id: str = "") -> int:
-    """Write one Melding to ``out``; returns the number of notifications written."""
+          notifications: Iterable[NotificationData], local_id: str = "",
+          chunk: int = 2000) -> int:
+    """Write one Melding to ``out`` and check it against the schema; returns the number of
+    notifications written, or raises InvalidMessage.
+
+    The notifications are written as text in chunks. Each chunk is also checked as a
+    message of its own (the same envelope around it) in a background thread while the next
+    chunk is made: the schema has no constraint that spans notifications (no unique or key),
+    so every chunk valid and the envelope valid is the whole message valid. lxml releases
+    the interpreter lock while it parses and validates, so the check runs beside the
+    writing instead of after it.
+    """
+    head, tail = _envelope(municipality_number, contacts, local_id)
+    out.write(head)
     count = 0
+    problems: list[str] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpr-validate") as checker:
+        checks: deque[Future] = deque()
+        pending: list[str] = []
+        for n in notifications:
+            pending.append(notification_xml(n))
+            count += 1
+            if len(pending) >= chunk:
+                checks.append(_emit(out, pending, head, tail, checker))
+                pending = []
+                while len(checks) > 2:  # at most a few chunks in memory, however many
+                    problems += checks.popleft().result()
+        if pending or count == 0:
+            checks.append(_emit(out, pending, head, tail, checker))
+        out.write(tail)
+        problems += [problem for check in checks for problem in check.result()]
+    if problems:
+        raise InvalidMessage(problems)
+    return count
+
+
+def _emit(out: BinaryIO, pending: list[str], head: bytes, tail: bytes,
+          checker: ThreadPoolExecutor) -> Future:
+    body = "".join(pending).encode()
+    out.write(body)
+    return checker.submit(_problems, head + body + tail)
+
+
+def _problems(message: bytes) -> list[str]:
+    """What the schema says of one message (empty if it is valid)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        document = etree.fromstring(message, parser)
+    except etree.XMLSyntaxError as error:
+        return [str(error)]
+    validator = schema()
+    if validator.validate(document):
+        return []
+    return [f"linje {e.line}: {e.message}" for e in validator.error_log]
+
+
+def _envelope(municipality_number: str, contacts: list[Contact],
+              local_id: str) -> tuple[bytes, bytes]:
+    """The Melding's start tag, and what follows the notifications (contacts, Kommune)."""
     attributes = {"versjon": "56.0.0", "meldingstype": "K", "leverandor": "Tildel",
                   "navnEPJ": "Tildel", "versjonEPJ": tildel.__version__,
                   "versjonUt": "56.0.0"}
     if local_id:
         attributes["lokalident"] = local_id
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element(_q("Melding"), attributes, nsmap=NSMAP):
-            for n in notifications:
-                xf.write(_notification(n))
-                count += 1
-            for contact in contacts:
-                element = etree.Element(_q("Kontaktperson"), nsmap=NSMAP,
-                                        kontPerson=contact.name, meldEpost1=contact.email,
-                                        typeKontaktperson=contact.kind)
-                if contact.phone:
-                    element.set("meldTelefon", contact.phone)
-                xf.write(element)
-            xf.write(etree.Element(_q("Kommune"), nsmap=NSMAP, kommuneNr=municipality_number))
-    return count
+    head = (f"<?xml version='1.0' encoding='UTF-8'?>\n<Melding xmlns=\"{NAMESPACE}\""
+            f"{_attributes(attributes.items())}>")
+    tail = []
+    for contact in contacts:
+        pairs = [("kontPerson", contact.name), ("meldEpost1", contact.email),
+                 ("typeKontaktperson", contact.kind)]
+        if contact.phone:
+            pairs.append(("meldTelefon", contact.phone))
+        tail.append(f"<Kontaktperson{_attributes(pairs)}/>")
+    tail.append(f"<Kommune{_attributes([('kommuneNr', municipality_number)])}/></Melding>")
+    return head.encode(), "".join(tail).encode()
 
 
-def _notification(n: NotificationData) -> etree._Element:
-    notification = etree.Element(_q("Notifikasjon"), nsmap=NSMAP, statusNotifikasjon=n.status,
-                                 notifikasjonTid=_moment(n.time), notifikasjonGUID=n.guid,
-                                 notifikasjonForrigeGUID=n.previous_guid,
-                                 notifikasjonLopeNr=str(n.sequence))
-    if n.ref_guid:
-        notification.set("notifikasjonRef", n.ref_guid)
-    event = etree.SubElement(notification, _q(n.element), tjenesteType=n.service_type,
-                             hendelseRegTid=_moment(n.registered))
-    if n.org_number:
-        event.set("tjenesteOrgNr", n.org_number)
-    event.set("hendelseDato", n.day.isoformat())
-    event.set("tjenesteID", n.service_id)
-    event.set("hendelseGUID", n.event_guid)
-    if n.stop_id:
-        event.set("midlertidigStoppID", n.stop_id)
-    user = etree.SubElement(event, _q("Bruker"), pasientGUID=n.patient_guid,
-                            brukerNr=n.user_number)
-    if n.district_code:
-        user.set("bydel", n.district_code)
-    user.set("fid", n.id_number)
-    user.set("typeID", n.id_type)
-    return notification
+def _attributes(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{_escape(value)}"' for name, value in pairs)
+
+
+_SPECIAL = re.compile(r'[&<>"\t\n\r]')
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;",
+             "\n": "&#10;", "\r": "&#13;"}
+
+
+def _escape(value: str) -> str:
+    """An attribute value as XML text (tab and line breaks kept, not normalised away)."""
+    if _SPECIAL.search(value) is None:
+        return value
+    return _SPECIAL.sub(lambda m: _ENTITIES[m.group()], value)
+
+
+def notification_xml(n: NotificationData) -> str:
+    """One Notifikasjon with its event and Bruker, as text, attributes escaped."""
+    e = _escape
+    ref = f' notifikasjonRef="{e(n.ref_guid)}"' if n.ref_guid else ""
+    org = f' tjenesteOrgNr="{e(n.org_number)}"' if n.org_number else ""
+    stop = f' midlertidigStoppID="{e(n.stop_id)}"' if n.stop_id else ""
+    district = f' bydel="{e(n.district_code)}"' if n.district_code else ""
+    return (f'<Notifikasjon statusNotifikasjon="{e(n.status)}" '
+            f'notifikasjonTid="{_moment(n.time)}" notifikasjonGUID="{e(n.guid)}" '
+            f'notifikasjonForrigeGUID="{e(n.previous_guid)}" '
+            f'notifikasjonLopeNr="{n.sequence:d}"{ref}>'
+            f'<{n.element} tjenesteType="{e(n.service_type)}" '
+            f'hendelseRegTid="{_moment(n.registered)}"{org} '
+            f'hendelseDato="{n.day.isoformat()}" tjenesteID="{e(n.service_id)}" '
+            f'hendelseGUID="{e(n.event_guid)}"{stop}>'
+            f'<Bruker pasientGUID="{e(n.patient_guid)}" brukerNr="{e(n.user_number)}"'
+            f'{district} fid="{e(n.id_number)}" typeID="{e(n.id_type)}"/>'
+            f'</{n.element}></Notifikasjon>')
 
 
 @cache
@@ -149,15 +217,14 @@ def validate(source: str | Path | BinaryIO) -> int:
     returns the number of notifications, or raises InvalidMessage."""
     count = 0
     try:
-        for _, element in etree.iterparse(source, events=("end",), schema=schema(),
-                                          resolve_entities=False, no_network=True,
-                                          huge_tree=True):
-            if element.tag == _q("Notifikasjon"):
-                count += 1
-                element.clear()
-                parent = element.getparent()
-                while parent is not None and element.getprevious() is not None:
-                    del parent[0]
+        for _, element in etree.iterparse(source, events=("end",), tag=_q("Notifikasjon"),
+                                          schema=schema(), resolve_entities=False,
+                                          no_network=True, huge_tree=True):
+            count += 1
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as error:  # includes schema errors found while parsing
         raise InvalidMessage([str(error)]) from error
     return count

@@ -86,8 +86,11 @@ class KprEvent(models.Model):
     """One event as the register knows it (hendelse): the content last sent, and whether
     it still stands (False after a cancellation)."""
 
+    # No index of its own: the unique (municipality, key) serves it. Every index costs at
+    # each of the tens of thousands of rows a message adds.
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="kpr_events", verbose_name="kommune")
+                                     related_name="kpr_events", verbose_name="kommune",
+                                     db_index=False)
     key = models.CharField("nøkkel", max_length=80)
     guid = models.UUIDField("hendelseGUID", default=uuid.uuid4, editable=False)
     kind = models.CharField("hendelse", max_length=32)
@@ -127,7 +130,7 @@ class KprNotification(models.Model):
                               verbose_name="melding")
     # The event's key in the ledger (KprEvent.key, same municipality as the batch): a key,
     # not a foreign key, so a message of many thousand notifications is written in bulk.
-    event_key = models.CharField("hendelsens nøkkel", max_length=80, db_index=True)
+    event_key = models.CharField("hendelsens nøkkel", max_length=80)
     status = models.CharField("status", max_length=1, choices=Status.choices)
     guid = models.UUIDField("notifikasjonGUID", unique=True)
     previous_guid = models.UUIDField("notifikasjonForrigeGUID")
@@ -138,6 +141,8 @@ class KprNotification(models.Model):
     class Meta:
         verbose_name = "KPR-notifikasjon"
         verbose_name_plural = "KPR-notifikasjoner"
+        # A plain index (no text-pattern twin on PostgreSQL): looked up by equality only.
+        indexes = [models.Index(fields=["event_key"], name="kpr_notification_event_key")]
         ordering = ["batch", "sequence"]
 
     def __str__(self) -> str:

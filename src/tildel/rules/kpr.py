@@ -129,26 +129,24 @@ class Event:
                 "district_code": person.district_code}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Episode:
-    """One person's uninterrupted use of one service type: the register's service."""
+    """One person's uninterrupted use of one service type: the register's service.
+
+    ``service_id`` (tjenesteID, from its first line), ``start`` and ``end`` (None while a
+    line is open) are worked out once, when the service is found."""
 
     person_id: int
     service_type: str
     lines: tuple[Line, ...]
+    service_id: str
+    start: dt.date
+    end: dt.date | None
 
-    @property
-    def service_id(self) -> str:
-        return f"T{self.lines[0].line_id}"
 
-    @property
-    def start(self) -> dt.date:
-        return self.lines[0].start
-
-    @property
-    def end(self) -> dt.date | None:
-        ends = [line.end for line in self.lines]
-        return None if None in ends else max(ends)
+def _episode(person: int, service_type: str, chain: list[Line], reach: dt.date | None):
+    first = chain[0]
+    return Episode(person, service_type, tuple(chain), f"T{first.line_id}", first.start, reach)
 
 
 def episodes(lines: Iterable[Line]) -> list[Episode]:
@@ -169,15 +167,26 @@ def episodes(lines: Iterable[Line]) -> list[Episode]:
             by_type.setdefault((line.person_id, line.service_type), []).append(line)
     result = []
     for (person, service_type), found in by_type.items():
+        if len(found) == 1:  # most people have one line of a type: nothing to chain
+            result.append(_episode(person, service_type, found, found[0].end))
+            continue
         found.sort(key=lambda line: (line.start, line.line_id))
         chains: list[list[Line]] = []
+        reaches: list[dt.date | None] = []  # the last day each chain covers; None while open
         for line in found:
-            chain = _same_unit(chains, line) or _successor(chains, line)
-            if chain is None:
+            index = _same_unit(chains, reaches, line)
+            if index is None:
+                index = _successor(reaches, line)
+            if index is None:
                 chains.append([line])
+                reaches.append(line.end)
             else:
-                chain.append(line)
-        result += [Episode(person, service_type, tuple(chain)) for chain in chains]
+                chains[index].append(line)
+                reach = reaches[index]
+                reaches[index] = (None if reach is None or line.end is None
+                                  else max(reach, line.end))
+        result += [_episode(person, service_type, chain, reach)
+                   for chain, reach in zip(chains, reaches, strict=True)]
     result.sort(key=lambda e: (e.start, e.lines[0].line_id))
     return result
 
@@ -188,26 +197,19 @@ def _next_day(day: dt.date) -> dt.date:
     return day if day == dt.date.max else day + dt.timedelta(days=1)
 
 
-def _reach(chain: list[Line]) -> dt.date | None:
-    """The last day the chain covers; None while open."""
-    ends = [line.end for line in chain]
-    return None if None in ends else max(ends)
-
-
-def _same_unit(chains: list[list[Line]], line: Line) -> list[Line] | None:
-    for chain in chains:
-        reach = _reach(chain)
+def _same_unit(chains: list[list[Line]], reaches: list[dt.date | None],
+               line: Line) -> int | None:
+    for index, (chain, reach) in enumerate(zip(chains, reaches, strict=True)):
         if (chain[-1].unit_id, chain[-1].org_number) == (line.unit_id, line.org_number) and (
                 reach is None or line.start <= _next_day(reach)):
-            return chain
+            return index
     return None
 
 
-def _successor(chains: list[list[Line]], line: Line) -> list[Line] | None:
-    for chain in chains:
-        reach = _reach(chain)
+def _successor(reaches: list[dt.date | None], line: Line) -> int | None:
+    for index, reach in enumerate(reaches):
         if reach is not None and reach != dt.date.max and line.start == _next_day(reach):
-            return chain
+            return index
     return None
 
 
@@ -222,15 +224,21 @@ def events(lines: Iterable[Line], today: dt.date,
 
 def _episode_events(episode: Episode) -> list[Event]:
     sid, code, person = episode.service_id, episode.service_type, episode.person_id
-    result: list[Event] = []
+    first = episode.lines[0]
+    result = [Event(f"{sid}:start", EventKind.START, sid, code, person, episode.start,
+                    first.org_number, "", first.line_id, first.decision_id, first.registered)]
+    if len(episode.lines) == 1 and not first.pauses:  # the usual service: start, maybe end
+        if episode.end is not None:
+            result.append(Event(f"{sid}:end", EventKind.END, sid, code, person, episode.end,
+                                first.org_number, "", first.line_id, first.decision_id,
+                                first.registered))
+        return result
 
     def event(key: str, kind: EventKind, day: dt.date, line: Line, org: str = "",
               stop_id: str = "", registered: dt.datetime | None = None) -> None:
         result.append(Event(f"{sid}:{key}", kind, sid, code, person, day, org, stop_id,
                             line.line_id, line.decision_id, registered or line.registered))
 
-    first = episode.lines[0]
-    event("start", EventKind.START, episode.start, first, first.org_number)
     provider = first.org_number
     for line in episode.lines[1:]:
         if line.org_number and line.org_number != provider:
