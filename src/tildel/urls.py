@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("tildel.financing.urls")),
     path("", include("tildel.insight.urls")),
     path("", include("tildel.exchange.urls")),
+    path("", include("tildel.hospital.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -127,3 +127,27 @@ def test_demo_has_casework_at_every_stage():
     assert open_cases.filter(person__isnull=True).exists()
     unit = User.objects.get(username="leder.hjemmetjeneste").provider_unit
     assert Order.objects.filter(provider_unit=unit, acknowledged_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_hospital_stays_are_shaped_by_report_002():
+    """Report 002: about 106 admissions a month (l.579-580) for a municipality of the
+    medium demo's size; about two in three go home (Fig 1, l.362-364); a few patients a
+    day lie ready for discharge (Fig 3, l.403-408); one open stay per person."""
+    from tildel.hospital.models import DischargeRate, HospitalStay
+    from tildel.hospital.services import as_rule
+    from tildel.rules import discharge
+
+    generate(size="medium", seed=2022, as_of=AS_OF)
+    stays = list(HospitalStay.objects.all())
+    first, last = dt.date(2025, 11, 1), dt.date(2026, 10, 31)
+    months = discharge.flow([as_rule(s) for s in stays], first, last)
+    admitted = sum(m.admitted for m in months) / 12
+    assert 95 <= admitted <= 117
+    home = sum(m.home for m in months) / sum(m.admitted - m.residual for m in months)
+    assert 0.60 <= home <= 0.72
+    per_day = sum(discharge.waiting_days(as_rule(s), first, last) for s in stays) / 365
+    assert 1.5 <= per_day <= 7
+    open_stays = [s.person_id for s in stays if s.discharged_at is None]
+    assert open_stays and len(open_stays) == len(set(open_stays))
+    assert DischargeRate.objects.filter(year=AS_OF.year).exists()

@@ -31,7 +31,7 @@ from tildel.rules.indicators.needs import NeedsGrouping
 from tildel.rules.indicators.periods import windows
 
 D = dt.date
-REPORTS = {"000", "001", "003", "004"}
+REPORTS = {"000", "001", "002", "003", "004"}
 LINES = re.compile(r"L\d+(-\d+)?")
 _ids = itertools.count(1)
 BORN = D(1950, 1, 1)

@@ -39,6 +39,7 @@ from tildel.rules import identity
 from tildel.rules.financing.levels import DEFAULT_BANDS, LEVELS_IN_ORDER, Level
 
 from .calibration import AGE_GROUP_SHARES, LEVEL_SHARES_2021, STAVANGER_DISTRICTS
+from .hospital import build_hospital
 from .sizes import SIZES, DemoSize
 
 DEMO_PASSWORD = "tildel-demo"  # noqa: S105 - printed by `make run`; demo data only
@@ -81,7 +82,7 @@ def reset_database() -> None:
     the one place it is emptied, with plain SQL, inside the same transaction.
     """
     from tildel.exchange import models as exchange
-    from tildel.hospital.models import HospitalStay
+    from tildel.hospital.models import DischargeRate, HospitalStay
     from tildel.insight import models as insight
 
     with transaction.atomic():
@@ -89,7 +90,7 @@ def reset_database() -> None:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
         for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
                       exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
-                      HospitalStay):
+                      HospitalStay, DischargeRate):
             model.objects.all().delete()
         delete_casework()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
@@ -478,6 +479,9 @@ class Generator:
             generate_visits(self.as_of, self.seed, progress=self.progress)
         with transaction.atomic():
             build_financing(municipality, self.as_of, self.seed, self.progress)
+        with transaction.atomic():
+            build_hospital(municipality, self.as_of, self.seed, self.size.recipients,
+                           self.progress)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

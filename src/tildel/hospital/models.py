@@ -6,6 +6,8 @@ ready for discharge cost the municipality, so the dates are kept as the hospital
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from tildel.people.models import Person
@@ -40,7 +42,27 @@ class HospitalStay(models.Model):
                               default=Status.ADMITTED)
     case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="hospital_stays", verbose_name="sak")
+    # The municipality's answer (report 002 l.568-569: the unit takes the patient at once):
+    # who follows up, what is prepared for going home, and the day it accepted the patient.
+    responsible_unit = models.ForeignKey(
+        "organisation.ProviderUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="hospital_stays", verbose_name="ansvarlig enhet")
+    plan_home_adaptation = models.BooleanField("tilrettelegging av bolig", default=False)
+    plan_assistive_devices = models.BooleanField("hjelpemidler", default=False)
+    plan_welfare_technology = models.BooleanField("velferdsteknologi", default=False)
+    plan_housing_application = models.BooleanField("søknad om bolig", default=False)
+    plan_place_application = models.BooleanField("søknad om plass", default=False)
+    plan_note = models.TextField("plan for utskrivning", blank=True, max_length=5000)
+    accepted_on = models.DateField("kommunen tar imot", null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name="tatt imot av")
+    version = models.PositiveIntegerField("versjon", default=0)  # refuses a stale edit
     updated_at = models.DateTimeField("sist endret", auto_now=True)
+
+    PLAN_FIELDS = ("plan_home_adaptation", "plan_assistive_devices",
+                   "plan_welfare_technology", "plan_housing_application",
+                   "plan_place_application")
 
     class Meta:
         verbose_name = "sykehusopphold"
@@ -50,3 +72,23 @@ class HospitalStay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hospital} fra {self.admitted_at:%d.%m.%Y}"
+
+
+class DischargeRate(models.Model):
+    """Døgnpris for utskrivningsklare pasienter: what the municipality pays the hospital per
+    day a patient waits after being ready. Set per year; report 002 gives no figure, the
+    national rate is published yearly by the Norwegian Directorate of Health."""
+
+    year = models.PositiveSmallIntegerField("år", unique=True,
+                                            validators=[MinValueValidator(2000)])
+    daily_rate = models.DecimalField("døgnpris (kr)", max_digits=9, decimal_places=2,
+                                     validators=[MinValueValidator(0)])
+    source = models.CharField("kilde", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "døgnpris for utskrivningsklare"
+        verbose_name_plural = "døgnpriser for utskrivningsklare"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.daily_rate} kr"

@@ -37,7 +37,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 DECIMALS = {Unit.PERCENT: 1, Unit.PER_HUNDRED: 1, Unit.PER_THOUSAND: 1, Unit.HOURS: 1,
-            Unit.DAYS: 1, Unit.COUNT: 0, Unit.RATIO: 2}
+            Unit.DAYS: 1, Unit.COUNT: 0, Unit.RATIO: 2, Unit.KRONER: 0}
 NO_DATA = "Ingen data"
 HIDDEN = "Skjult"
 SUPPRESSION_NOTE = ("Tall der teller eller nevner gjelder 1–4 personer eller saker er skjult "

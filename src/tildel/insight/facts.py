@@ -32,6 +32,7 @@ from tildel.casework.models import (
 )
 from tildel.casework.models.assessment import Assessment, FunctionalScore
 from tildel.casework.models.orders import Order
+from tildel.hospital.models import DischargeRate, HospitalStay
 from tildel.insight.models import CoercionDecision, NeedsGroupingVersion, Population, UnitStaffing
 from tildel.pathways.models import Pathway
 from tildel.rules.hours import weekly_hours
@@ -285,10 +286,34 @@ def staffing(scope: Scope, first: dt.date, last: dt.date) -> list[rows.StaffingF
                 "month", "rostered_hours", "fte", "one_to_one_measures", "provider_unit_id")]
 
 
+def hospital(scope: Scope, first: dt.date, last: dt.date) -> list[rows.HospitalFact]:
+    """Stays that touch [first, last]: admitted by its end, not discharged before it."""
+    qs = HospitalStay.objects.filter(scope.persons("person"), admitted_at__date__lte=last).filter(
+        Q(discharged_at__isnull=True) | Q(discharged_at__date__gte=first))
+    if scope.unit_id is not None:
+        qs = qs.filter(responsible_unit_id=scope.unit_id)
+    local = timezone.localdate
+    return [rows.HospitalFact(pk, person, local(admitted), ready,
+                              local(discharged) if discharged else None, destination,
+                              status == HospitalStay.Status.DIED, district, None, unit)
+            for pk, person, admitted, ready, discharged, destination, status, district, unit
+            in qs.values_list("id", "person_id", "admitted_at", "ready_on", "discharged_at",
+                              "destination", "status", "person__district_id",
+                              "responsible_unit_id")]
+
+
+def discharge_rates(scope: Scope, first: dt.date, last: dt.date
+                    ) -> list[rows.DischargeRateFact]:
+    return [rows.DischargeRateFact(year, float(rate)) for year, rate in
+            DischargeRate.objects.filter(year__gte=first.year, year__lte=last.year)
+            .values_list("year", "daily_rate")]
+
+
 READERS = {"services": services, "pathways": pathways, "applications": applications,
            "decisions": decisions, "complaints": complaints, "revisions": revisions,
            "orders": orders, "assessments": assessments, "coercions": coercions,
-           "population": population, "staffing": staffing}
+           "population": population, "staffing": staffing, "hospital": hospital,
+           "discharge_rates": discharge_rates}
 
 
 def needs_groupings() -> list[NeedsGrouping]:
@@ -335,6 +360,13 @@ def _first_day(scope: Scope, table: str) -> dt.date | None:
         return UnitStaffing.objects.filter(
             provider_unit__municipality_id=scope.municipality_id).aggregate(
             d=Min("month"))["d"]
+    if table == "hospital":
+        moment = HospitalStay.objects.filter(scope.persons("person")).aggregate(
+            d=Min("admitted_at"))["d"]
+        return moment and timezone.localdate(moment)
+    if table == "discharge_rates":
+        year = DischargeRate.objects.aggregate(d=Min("year"))["d"]
+        return year and dt.date(year, 1, 1)
     raise ValueError(f"unknown fact table {table!r}")
 
 

@@ -22,6 +22,7 @@ from tildel.accounts.models import Role
 from tildel.casework.models import Case, Complaint, Decision, Revision, ServiceLine
 from tildel.casework.models.assessment import Assessment
 from tildel.casework.models.orders import Order
+from tildel.hospital.models import HospitalStay
 from tildel.insight.models import CoercionDecision
 from tildel.organisation.models import ProviderUnit
 from tildel.pathways.models import Pathway
@@ -47,6 +48,7 @@ SUBJECT_NAMES = {
     "person": "Personer", "pathway": "Forløp", "case": "Saker", "complaint": "Klager",
     "revision": "Revurderinger", "order": "Bestillinger", "line": "Vedtatte tjenester",
     "assessment": "Kartlegginger", "coercion": "Tvangsvedtak", "unit_month": "Enhetsmåneder",
+    "stay": "Sykehusopphold",
 }
 
 
@@ -335,7 +337,7 @@ def parse_category(text: str, indicator: ind.Indicator) -> str | None:
 def _links_for(user) -> set[str]:
     """Which detail pages the reader's role may open."""
     if user.is_office_role:
-        return {"person", "case", "decision", "complaint", "pathway"}
+        return {"person", "case", "decision", "complaint", "pathway", "stay"}
     if user.is_provider_role:
         return {"person", "order", "pathway"}
     return set()
@@ -460,6 +462,16 @@ def _subject_rows(subject: str, ids: list, allowed: set[str]) -> tuple[list, lis
                          "url": _link(allowed, "person", "person-overview", c.person_id),
                          "person": c.person})
         headings = ["Person", "Vedtaksdato", "Gjelder fra", "Gjelder til", "Enhet"]
+    elif subject == "stay":
+        items = HospitalStay.objects.filter(pk__in=ids).select_related("person").order_by(
+            "admitted_at", "pk")
+        for h in items:
+            rows.append({"cells": [h.person.full_name, h.hospital, h.admitted_at.date(),
+                                   h.ready_on or "–",
+                                   h.discharged_at.date() if h.discharged_at else "–"],
+                         "url": _link(allowed, "stay", "hospital:stay", h.pk),
+                         "person": h.person})
+        headings = ["Person", "Sykehus", "Innlagt", "Utskrivningsklar", "Utskrevet"]
     elif subject == "unit_month":
         names = dict(ProviderUnit.objects.filter(
             pk__in={unit for unit, _ in ids}).values_list("pk", "name"))

@@ -47,6 +47,7 @@ def navigation(request):
     if user.role in (Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER):
         items.append(("Likebehandling", reverse("insight:equal-treatment")))
     if user.is_office_role:
+        items.append(("Sykehus", reverse("hospital:board")))
         items.append(("Sykehusmeldinger", reverse("exchange:plo")))
     if user.role == Role.OFFICE_LEADER:
         items.append(("KPR", reverse("exchange:kpr")))

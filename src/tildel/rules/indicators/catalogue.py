@@ -23,11 +23,12 @@ import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
+from tildel.rules import discharge
 from tildel.rules.financing.levels import HOME_BASED_UNIT_KINDS, LEVELS_IN_ORDER, classify
 
 from . import needs
 from .engine import Indicator, Item, Source, Unit
-from .facts import Facts, ServiceSpell
+from .facts import Facts, HospitalFact, ServiceSpell
 from .periods import Timeline, age_on
 
 HOME_NURSING = frozenset({"hjemmesykepleie", "hverdagsrehabilitering", "sykepleieklinikk",
@@ -50,7 +51,7 @@ AGE_BANDS = (("0-66", "0–66 år"), ("67-79", "67–79 år"), ("80+", "80 år o
 PATHWAYS_WITH_DEADLINE = (1, 2)
 NO_FURTHER_SERVICES = "no_further_services"
 
-R000, R001, R003, R004 = "000", "001", "003", "004"
+R000, R001, R002, R003, R004 = "000", "001", "002", "003", "004"
 PLACES = ("district", "office", "unit", "caseworker")
 
 
@@ -556,6 +557,82 @@ def _revisions_due(facts: Facts, timeline: Timeline, on_time_only: bool):
             yield (w, r, r.revision, 1.0, None)
 
 
+# -- report 002: hospital discharge ------------------------------------------------------
+
+def _as_stay(h: HospitalFact) -> discharge.Stay:
+    destination = discharge.Destination(h.destination) if h.destination else None
+    return discharge.Stay(h.admitted, h.ready, h.discharged, destination, h.died)
+
+
+def _waiting_spans(facts: Facts, timeline: Timeline):
+    """(window index, row, days ready for discharge in it, its first and last day) for
+    every stay and window it waited in; never past the last day with data (today)."""
+    today = facts.covers[1]
+    for h in facts.hospital:
+        if h.ready is None:
+            continue
+        stay = _as_stay(h)
+        last = None if h.discharged is None else h.discharged - dt.timedelta(days=1)
+        for w in timeline.overlapping(h.ready, last):
+            window = timeline.windows[w]
+            end = min(window.end, today)
+            days = discharge.waiting_days(stay, window.start, end)
+            if days:
+                yield w, h, stay, days, window.start, end
+
+
+def _waiting_days(facts: Facts, timeline: Timeline) -> Iterator[Item]:
+    for w, h, _, days, _, _ in _waiting_spans(facts, timeline):
+        yield (w, h, h.stay, float(days), None)
+
+
+def _waiting_cost(facts: Facts, timeline: Timeline) -> Iterator[Item]:
+    """Each year's part of the waiting days at that year's rate; a year without a rate
+    adds nothing (the table starts with the first year that has one)."""
+    rates = {r.year: r.rate for r in facts.discharge_rates}
+    for w, h, stay, _, start, end in _waiting_spans(facts, timeline):
+        cost = 0.0
+        for year in range(start.year, end.year + 1):
+            days = discharge.waiting_days(stay, max(start, dt.date(year, 1, 1)),
+                                          min(end, dt.date(year, 12, 31)))
+            cost += days * rates.get(year, 0.0)
+        if cost:
+            yield (w, h, h.stay, cost, None)
+
+
+def _calendar_days(facts: Facts, timeline: Timeline) -> Iterator[Item]:
+    """The days of each period up to today, once for the whole municipality and once for
+    each district with stays (Fig 3's "Gj sn/døgn" divides by these)."""
+    today = facts.covers[1]
+    districts = sorted({h.district for h in facts.hospital}, key=str)
+    for w, window in enumerate(timeline.windows):
+        days = float((min(window.end, today) - window.start).days + 1)
+        if days <= 0:
+            continue
+        for i, district in enumerate(districts):
+            row = HospitalFact(0, 0, window.start, None, None, "", False, district)
+            yield (w, row, (w, district), (days if i == 0 else 0.0, days), None)
+
+
+FLOW = (("admitted", "Innlagt"), ("home", "Utskrevet til hjemmet"),
+        ("institution", "Utskrevet til institusjon"), ("elsewhere", "Overført annet"),
+        ("died", "Død"), ("residual", "Ennå innlagt eller utskrevet senere"))
+
+
+def _flow(facts: Facts, timeline: Timeline) -> Iterator[Item]:
+    """Admissions and discharges counted in the month they happened, and the residual that
+    makes each month add up (admitted less every way out; report 002's columns do not)."""
+    for h in facts.hospital:
+        admitted = timeline.at(h.admitted)
+        if admitted is not None:
+            yield (admitted, h, h.stay, 1.0, "admitted")
+            yield (admitted, h, h.stay, 1.0, "residual")
+        out = timeline.at(h.discharged) if h.discharged else None
+        if out is not None:
+            yield (out, h, h.stay, 1.0, "died" if h.died else h.destination or "elsewhere")
+            yield (out, h, h.stay, -1.0, "residual")
+
+
 # -- the catalogue -----------------------------------------------------------------------
 
 def _d(**kwargs) -> Indicator:
@@ -741,6 +818,41 @@ INDICATORS: tuple[Indicator, ...] = (
        numerator=lambda f, t: _not_started(f, t, False), numerator_name="Ikke startet",
        denominator=lambda f, t: _not_started(f, t, True),
        denominator_name="Aktive eller ventende tjenester"),
+    # Report 002 (Kristiansund): hospital discharge.
+    _d(code="utskrivningsklare-dogn", topic="Sykehus og utskrivning",
+       name="Døgn med utskrivningsklare pasienter",
+       definition="Døgn innbyggere lå på sykehus etter at de var meldt utskrivningsklare: "
+                  "fra og med dagen de ble meldt klare, til dagen før de ble utskrevet.",
+       unit=Unit.DAYS, sources=(Source(R002, "L398-408", "Fig 3"),), tables=("hospital",),
+       groupings=("district", "unit"), subject="stay", numerator=_waiting_days,
+       numerator_name="Døgn", numerator_mode="sum"),
+    _d(code="utskrivningsklare-per-dogn", topic="Sykehus og utskrivning",
+       name="Utskrivningsklare pasienter per døgn", denominator_people=False,
+       definition="Døgn med utskrivningsklare pasienter delt på kalenderdøgn i perioden "
+                  "(til og med i dag): hvor mange som lå og ventet en gjennomsnittlig dag.",
+       unit=Unit.RATIO, sources=(Source(R002, "L405-408", "Fig 3, Gj sn/døgn"),),
+       tables=("hospital",), groupings=("district",), subject="stay",
+       numerator=_waiting_days, numerator_name="Døgn", numerator_mode="sum",
+       denominator=_calendar_days, denominator_name="Kalenderdøgn",
+       denominator_mode="sum"),
+    _d(code="utskrivningsklare-kostnad", topic="Sykehus og utskrivning",
+       name="Kostnad for utskrivningsklare pasienter (kr)",
+       definition="Døgn med utskrivningsklare pasienter ganger døgnprisen for året "
+                  "(satt under Administrasjon → Døgnpriser for utskrivningsklare). År uten "
+                  "døgnpris teller ikke med.",
+       unit=Unit.KRONER,
+       sources=(Source(R002, "L318-320"), Source(R002, "L391", "dyrt for kommunen")),
+       tables=("hospital", "discharge_rates"), groupings=("district", "unit"),
+       subject="stay", numerator=_waiting_cost, numerator_name="Kroner",
+       numerator_mode="sum"),
+    _d(code="pasientflyt", topic="Sykehus og utskrivning",
+       name="Pasientflyt: innlagt og utskrevet",
+       definition="Innleggelser og utskrivninger i måneden de skjedde, etter hvor "
+                  "pasienten ble utskrevet til. Resten er innlagte som ennå ligger inne "
+                  "eller ble utskrevet i en senere periode, slik at tallene går opp.",
+       unit=Unit.COUNT, sources=(Source(R002, "L323-364", "Fig 1"),), tables=("hospital",),
+       groupings=("district",), subject="stay", numerator=_flow,
+       numerator_name="Pasienter", numerator_mode="sum", categories=FLOW),
     # Report 003 (Helsedirektoratet): coverage and needs.
     _d(code="brukere-per-1000", denominator_people=False, topic="Dekning",
        name="Tjenestemottakere per 1 000 innbyggere",

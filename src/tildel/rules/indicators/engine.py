@@ -38,6 +38,7 @@ class Unit(Enum):
     DAYS = ("days", "dager", 1)
     COUNT = ("count", "antall", 1)
     RATIO = ("ratio", "forhold", 1)
+    KRONER = ("kroner", "kr", 1)
 
     def __init__(self, key: str, label: str, scale: int):
         self.key, self.label, self.scale = key, label, scale

@@ -190,6 +190,33 @@ class StaffingFact(NamedTuple):
     caseworker: int | None = None
 
 
+class HospitalFact(NamedTuple):
+    """One hospital stay of an inhabitant (sykehusopphold), in local dates; report 002."""
+
+    stay: int
+    person: int
+    admitted: dt.date
+    ready: dt.date | None  # utskrivningsklar
+    discharged: dt.date | None
+    destination: str  # "home", "institution", "elsewhere"; "" while in hospital
+    died: bool
+    district: int | None
+    office: int | None = None
+    unit: int | None = None  # the unit responsible for the way home
+    caseworker: int | None = None
+
+
+class DischargeRateFact(NamedTuple):
+    """The daily rate the municipality pays per day a patient waits ready for discharge."""
+
+    year: int
+    rate: float
+    district: int | None = None
+    office: int | None = None
+    unit: int | None = None
+    caseworker: int | None = None
+
+
 @dataclass
 class Facts:
     """All rows one computation needs, and the span of dates the data covers.
@@ -213,6 +240,8 @@ class Facts:
     coercions: Sequence[CoercionFact] = ()
     population: Sequence[PopulationFact] = ()
     staffing: Sequence[StaffingFact] = ()
+    hospital: Sequence[HospitalFact] = ()
+    discharge_rates: Sequence[DischargeRateFact] = ()
     needs_groupings: Sequence = ()  # needs.NeedsGrouping versions; default if empty
     cache: dict = field(default_factory=dict, repr=False)
 
@@ -224,4 +253,5 @@ class Facts:
 
 
 TABLES = ("services", "pathways", "applications", "decisions", "complaints", "revisions",
-          "orders", "assessments", "coercions", "population", "staffing")
+          "orders", "assessments", "coercions", "population", "staffing", "hospital",
+          "discharge_rates")
