@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tildel.insight",
     "tildel.exchange",
     "tildel.hospital",
+    "tildel.places",
     "tildel.demo",
     "tildel.web",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("tildel.insight.urls")),
     path("", include("tildel.exchange.urls")),
     path("", include("tildel.hospital.urls")),
+    path("", include("tildel.places.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

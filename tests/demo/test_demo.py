@@ -151,3 +151,21 @@ def test_hospital_stays_are_shaped_by_report_002():
     open_stays = [s.person_id for s in stays if s.discharged_at is None]
     assert open_stays and len(open_stays) == len(set(open_stays))
     assert DischargeRate.objects.filter(year=AS_OF.year).exists()
+
+
+@pytest.mark.django_db
+def test_places_are_nearly_full_with_a_queue_and_a_free_long_term_place():
+    """Issue 8's demo: a caseworker deciding a long-term place finds one free, and a
+    person found qualified can join the list and get the next one."""
+    from tildel.places import services
+    from tildel.places.models import PlaceKind, WaitingListEntry
+
+    result = generate(size="medium", seed=2022, as_of=AS_OF)
+    rows = services.capacity(result.municipality, AS_OF)
+    assert {r.kind for r in rows} == set(PlaceKind.values)
+    assert any(r.institution.seller for r in rows)  # places bought elsewhere
+    assert services.free_places(result.municipality, AS_OF, [PlaceKind.LONG_TERM])
+    month = [(dt.date(2026, 10, 1), dt.date(2026, 10, 31))]
+    ((_, october),) = services.history(result.municipality, month)
+    assert 0.85 <= october.occupancy <= 1.0 and october.departures > 20
+    assert WaitingListEntry.objects.filter(list="long_term", status="waiting").count() >= 10

@@ -22,6 +22,7 @@ from tildel.accounts.models import Role, User
 from tildel.catalogue.models import ServiceVersion
 from tildel.organisation.models import AllocationOffice, ProviderUnit
 from tildel.people.models import Person
+from tildel.places import services as places
 from tildel.rules import iplos, trust_model
 from tildel.web.views import role_required
 
@@ -548,9 +549,14 @@ def decision_edit(request, pk: int):
                 return redirect("decision-edit", pk=decision.pk)
         else:
             status = 400
+    codes = {line.service_version.service.code for line in decision.lines.select_related(
+        "service_version__service")} | set(decision.case.requested_services.values_list(
+        "code", flat=True))
     return render(request, "casework/decision_edit.html", {
         "decision": decision, "case": decision.case, "form": form, "formset": formset,
-        "assessment": getattr(decision.case, "assessment", None)}, status=status)
+        "assessment": getattr(decision.case, "assessment", None),
+        "free_places": places.free_for_services(decision.person.municipality_id, codes,
+                                                timezone.localdate())}, status=status)
 
 
 @role_required(*OFFICE)

@@ -40,6 +40,7 @@ from tildel.rules.financing.levels import DEFAULT_BANDS, LEVELS_IN_ORDER, Level
 
 from .calibration import AGE_GROUP_SHARES, LEVEL_SHARES_2021, STAVANGER_DISTRICTS
 from .hospital import build_hospital
+from .places import build_places
 from .sizes import SIZES, DemoSize
 
 DEMO_PASSWORD = "tildel-demo"  # noqa: S105 - printed by `make run`; demo data only
@@ -84,13 +85,15 @@ def reset_database() -> None:
     from tildel.exchange import models as exchange
     from tildel.hospital.models import DischargeRate, HospitalStay
     from tildel.insight import models as insight
+    from tildel.places import models as places
 
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
         for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
                       exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
-                      HospitalStay, DischargeRate):
+                      HospitalStay, DischargeRate, places.WaitingListEntry, places.Deviation,
+                      places.Occupancy, places.Place, places.Institution):
             model.objects.all().delete()
         delete_casework()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
@@ -482,6 +485,9 @@ class Generator:
         with transaction.atomic():
             build_hospital(municipality, self.as_of, self.seed, self.size.recipients,
                            self.progress)
+        with transaction.atomic():
+            build_places(municipality, districts, self.as_of, self.seed, self.size.recipients,
+                         self.progress)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

@@ -35,6 +35,7 @@ from tildel.casework.models.orders import Order
 from tildel.hospital.models import DischargeRate, HospitalStay
 from tildel.insight.models import CoercionDecision, NeedsGroupingVersion, Population, UnitStaffing
 from tildel.pathways.models import Pathway
+from tildel.places.models import WaitingListEntry
 from tildel.rules.hours import weekly_hours
 from tildel.rules.indicators import facts as rows
 from tildel.rules.indicators.needs import NeedsGrouping
@@ -309,11 +310,26 @@ def discharge_rates(scope: Scope, first: dt.date, last: dt.date
             .values_list("year", "daily_rate")]
 
 
+def waiting_lists(scope: Scope, first: dt.date, last: dt.date) -> list[rows.WaitingFact]:
+    """Entries on a list some day in [first, last]."""
+    qs = WaitingListEntry.objects.filter(scope.persons("person"), qualified_on__lte=last)
+    result = []
+    for pk, person, kind, qualified, status, placed, changed, district in qs.values_list(
+            "id", "person_id", "list", "qualified_on", "status", "placed_on", "changed_on",
+            "person__district_id"):
+        left = placed if status == WaitingListEntry.Status.PLACED else (
+            changed if status == WaitingListEntry.Status.WITHDRAWN else None)
+        if left is None or left >= first:
+            result.append(rows.WaitingFact(pk, person, kind, qualified, left,
+                                           status == WaitingListEntry.Status.PLACED, district))
+    return result
+
+
 READERS = {"services": services, "pathways": pathways, "applications": applications,
            "decisions": decisions, "complaints": complaints, "revisions": revisions,
            "orders": orders, "assessments": assessments, "coercions": coercions,
            "population": population, "staffing": staffing, "hospital": hospital,
-           "discharge_rates": discharge_rates}
+           "discharge_rates": discharge_rates, "waiting_lists": waiting_lists}
 
 
 def needs_groupings() -> list[NeedsGrouping]:
@@ -367,6 +383,9 @@ def _first_day(scope: Scope, table: str) -> dt.date | None:
     if table == "discharge_rates":
         year = DischargeRate.objects.aggregate(d=Min("year"))["d"]
         return year and dt.date(year, 1, 1)
+    if table == "waiting_lists":
+        return WaitingListEntry.objects.filter(scope.persons("person")).aggregate(
+            d=Min("qualified_on"))["d"]
     raise ValueError(f"unknown fact table {table!r}")
 
 

@@ -27,6 +27,7 @@ from tildel.insight.models import CoercionDecision
 from tildel.organisation.models import ProviderUnit
 from tildel.pathways.models import Pathway
 from tildel.people.models import Person
+from tildel.places.models import WaitingListEntry
 from tildel.rules import indicators as ind
 from tildel.rules.indicators import equal_treatment, needs
 from tildel.rules.indicators.catalogue import AGE_BANDS, OUTCOMES
@@ -48,7 +49,7 @@ SUBJECT_NAMES = {
     "person": "Personer", "pathway": "Forløp", "case": "Saker", "complaint": "Klager",
     "revision": "Revurderinger", "order": "Bestillinger", "line": "Vedtatte tjenester",
     "assessment": "Kartlegginger", "coercion": "Tvangsvedtak", "unit_month": "Enhetsmåneder",
-    "stay": "Sykehusopphold",
+    "stay": "Sykehusopphold", "waiting": "Ventelisteoppføringer",
 }
 
 
@@ -472,6 +473,16 @@ def _subject_rows(subject: str, ids: list, allowed: set[str]) -> tuple[list, lis
                          "url": _link(allowed, "stay", "hospital:stay", h.pk),
                          "person": h.person})
         headings = ["Person", "Sykehus", "Innlagt", "Utskrivningsklar", "Utskrevet"]
+    elif subject == "waiting":
+        items = WaitingListEntry.objects.filter(pk__in=ids).select_related("person").order_by(
+            "list", "priority", "qualified_on", "pk")
+        for e in items:
+            rows.append({"cells": [e.person.full_name, e.get_list_display(),
+                                   e.get_priority_display(), e.qualified_on,
+                                   e.placed_on or "–"],
+                         "url": _link(allowed, "person", "person-overview", e.person_id),
+                         "person": e.person})
+        headings = ["Person", "Venteliste", "Behov", "Kvalifisert", "Fikk plass"]
     elif subject == "unit_month":
         names = dict(ProviderUnit.objects.filter(
             pk__in={unit for unit, _ in ids}).values_list("pk", "name"))

@@ -48,6 +48,9 @@ def navigation(request):
         items.append(("Likebehandling", reverse("insight:equal-treatment")))
     if user.is_office_role:
         items.append(("Sykehus", reverse("hospital:board")))
+        items.append(("Ventelister", reverse("places:waiting-lists")))
+    if user.is_office_role or user.role in (Role.PROVIDER_LEADER, Role.MANAGEMENT):
+        items.append(("Plasser", reverse("places:overview")))
         items.append(("Sykehusmeldinger", reverse("exchange:plo")))
     if user.role == Role.OFFICE_LEADER:
         items.append(("KPR", reverse("exchange:kpr")))

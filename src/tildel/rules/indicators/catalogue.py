@@ -24,7 +24,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 
 from tildel.rules import discharge
+from tildel.rules import places as places_rules
 from tildel.rules.financing.levels import HOME_BASED_UNIT_KINDS, LEVELS_IN_ORDER, classify
+from tildel.rules.places import ListKind
 
 from . import needs
 from .engine import Indicator, Item, Source, Unit
@@ -633,6 +635,28 @@ def _flow(facts: Facts, timeline: Timeline) -> Iterator[Item]:
             yield (out, h, h.stay, -1.0, "residual")
 
 
+# -- waiting lists (report 002 l.414, report 004) -----------------------------------------
+
+WAITING_LISTS = tuple((kind.key, kind.label) for kind in ListKind)
+
+
+def _placed_waits(facts: Facts, timeline: Timeline, days: bool) -> Iterator[Item]:
+    """Those given a place in the period: the days they waited, or one each."""
+    for e in facts.waiting_lists:
+        if e.placed and e.left is not None:
+            w = timeline.at(e.left)
+            if w is not None:
+                amount = float(places_rules.waiting_days(e.qualified, e.left, e.left))
+                yield (w, e, e.entry, amount if days else 1.0, e.list)
+
+
+def _on_list(facts: Facts, timeline: Timeline) -> Iterator[Item]:
+    """On the list on the period's last day (a snapshot)."""
+    snaps = _snapshots(facts, timeline)
+    for e in facts.waiting_lists:
+        yield (snaps.ending_in(e.qualified, e.left), e, e.entry, 1.0, e.list)
+
+
 # -- the catalogue -----------------------------------------------------------------------
 
 def _d(**kwargs) -> Indicator:
@@ -853,6 +877,24 @@ INDICATORS: tuple[Indicator, ...] = (
        unit=Unit.COUNT, sources=(Source(R002, "L323-364", "Fig 1"),), tables=("hospital",),
        groupings=("district",), subject="stay", numerator=_flow,
        numerator_name="Pasienter", numerator_mode="sum", categories=FLOW),
+    _d(code="ventetid-venteliste", topic="Plasser og ventelister",
+       name="Ventetid på venteliste (dager)",
+       definition="Gjennomsnittlig antall dager fra personen ble funnet kvalifisert til "
+                  "plassen ble gitt, for dem som fikk plass i perioden, per venteliste.",
+       unit=Unit.DAYS, sources=(Source(R002, "L414", "ventelister for sykehjemsplass"),
+                                Source(R002, "L481-491", "hol. § 3-2 a fjerde ledd")),
+       tables=("waiting_lists",), groupings=("district",), subject="waiting",
+       numerator=lambda f, t: _placed_waits(f, t, True), numerator_name="Dager ventet",
+       numerator_mode="sum", denominator=lambda f, t: _placed_waits(f, t, False),
+       denominator_name="Fikk plass", denominator_mode="sum", categories=WAITING_LISTS,
+       categorised_denominator=True),
+    _d(code="pa-venteliste", topic="Plasser og ventelister", snapshot=True,
+       name="Personer på venteliste",
+       definition="Personer som står på ventelisten på periodens siste dag, per "
+                  "venteliste.",
+       unit=Unit.COUNT, sources=(Source(R002, "L414-420", "ventelister og avvik"),),
+       tables=("waiting_lists",), groupings=("district",), subject="waiting",
+       numerator=_on_list, numerator_name="På venteliste", categories=WAITING_LISTS),
     # Report 003 (Helsedirektoratet): coverage and needs.
     _d(code="brukere-per-1000", denominator_people=False, topic="Dekning",
        name="Tjenestemottakere per 1 000 innbyggere",

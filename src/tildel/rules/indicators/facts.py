@@ -217,6 +217,21 @@ class DischargeRateFact(NamedTuple):
     caseworker: int | None = None
 
 
+class WaitingFact(NamedTuple):
+    """One person on a waiting list (venteliste) for a place or service."""
+
+    entry: int
+    person: int
+    list: str  # rules.places.ListKind key
+    qualified: dt.date
+    left: dt.date | None  # the day given a place or taken off the list
+    placed: bool
+    district: int | None
+    office: int | None = None
+    unit: int | None = None
+    caseworker: int | None = None
+
+
 @dataclass
 class Facts:
     """All rows one computation needs, and the span of dates the data covers.
@@ -242,6 +257,7 @@ class Facts:
     staffing: Sequence[StaffingFact] = ()
     hospital: Sequence[HospitalFact] = ()
     discharge_rates: Sequence[DischargeRateFact] = ()
+    waiting_lists: Sequence[WaitingFact] = ()
     needs_groupings: Sequence = ()  # needs.NeedsGrouping versions; default if empty
     cache: dict = field(default_factory=dict, repr=False)
 
@@ -254,4 +270,4 @@ class Facts:
 
 TABLES = ("services", "pathways", "applications", "decisions", "complaints", "revisions",
           "orders", "assessments", "coercions", "population", "staffing", "hospital",
-          "discharge_rates")
+          "discharge_rates", "waiting_lists")
