@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tildel.exchange",
     "tildel.hospital",
     "tildel.places",
+    "tildel.housing",
     "tildel.demo",
     "tildel.web",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tildel.exchange.urls")),
     path("", include("tildel.hospital.urls")),
     path("", include("tildel.places.urls")),
+    path("", include("tildel.housing.urls")),
     path("api/v1/", include("tildel.api.urls")),
     path("admin/", admin.site.urls),
 ]

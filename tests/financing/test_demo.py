@@ -19,7 +19,9 @@ def test_demo_budget_then_tertial_review_says_what_changed():
     first = Budget.objects.get()
     assert (first.year, first.tertial, first.version) == (2026, 1, 1)
     assert first.units.count() >= 3
-    assert AccountEntry.objects.filter(month__year=2026).count() == first.units.count() * 9
+    budgeted = first.units.values("provider_unit_id")
+    assert AccountEntry.objects.filter(month__year=2026, provider_unit__in=budgeted
+                                       ).count() == first.units.count() * 9
     assert ServicePause.objects.exists()
     stored, review = services.run_budget(result.municipality, "levels", 2026, 3)
     assert stored.version == 2 and review is not None

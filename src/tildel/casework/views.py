@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tildel.accounts import access_log
 from tildel.accounts.models import Role, User
 from tildel.catalogue.models import ServiceVersion
+from tildel.housing import services as housing
 from tildel.organisation.models import AllocationOffice, ProviderUnit
 from tildel.people.models import Person
 from tildel.places import services as places
@@ -556,7 +557,8 @@ def decision_edit(request, pk: int):
         "decision": decision, "case": decision.case, "form": form, "formset": formset,
         "assessment": getattr(decision.case, "assessment", None),
         "free_places": places.free_for_services(decision.person.municipality_id, codes,
-                                                timezone.localdate())}, status=status)
+                                                timezone.localdate()),
+        "capacity": housing.capacity_checks(decision)}, status=status)
 
 
 @role_required(*OFFICE)

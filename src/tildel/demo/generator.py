@@ -40,6 +40,7 @@ from tildel.rules.financing.levels import DEFAULT_BANDS, LEVELS_IN_ORDER, Level
 
 from .calibration import AGE_GROUP_SHARES, LEVEL_SHARES_2021, STAVANGER_DISTRICTS
 from .hospital import build_hospital
+from .housing import build_house_accounts, build_housing
 from .places import build_places
 from .sizes import SIZES, DemoSize
 
@@ -84,6 +85,7 @@ def reset_database() -> None:
     """
     from tildel.exchange import models as exchange
     from tildel.hospital.models import DischargeRate, HospitalStay
+    from tildel.housing.models import RotaShift
     from tildel.insight import models as insight
     from tildel.places import models as places
 
@@ -93,7 +95,7 @@ def reset_database() -> None:
         for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
                       exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
                       HospitalStay, DischargeRate, places.WaitingListEntry, places.Deviation,
-                      places.Occupancy, places.Place, places.Institution):
+                      places.Occupancy, places.Place, places.Institution, RotaShift):
             model.objects.all().delete()
         delete_casework()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
@@ -475,6 +477,7 @@ class Generator:
             build_provision(municipality, self.as_of, self.seed, self.progress)
             reablement_examples(municipality, self.as_of)
         with transaction.atomic():
+            build_housing(municipality, self.as_of, self.seed, self.size.recipients)
             build_history(municipality, self.as_of, self.seed, self.progress)
         from tildel.delivery.demo import generate_visits
 
@@ -488,6 +491,7 @@ class Generator:
         with transaction.atomic():
             build_places(municipality, districts, self.as_of, self.seed, self.size.recipients,
                          self.progress)
+            build_house_accounts(municipality, self.as_of, self.seed)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

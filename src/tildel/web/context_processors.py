@@ -51,6 +51,8 @@ def navigation(request):
         items.append(("Ventelister", reverse("places:waiting-lists")))
     if user.is_office_role or user.role in (Role.PROVIDER_LEADER, Role.MANAGEMENT):
         items.append(("Plasser", reverse("places:overview")))
+    if user.role in (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST):
+        items.append(("Bo og habilitering", reverse("housing:overview")))
         items.append(("Sykehusmeldinger", reverse("exchange:plo")))
     if user.role == Role.OFFICE_LEADER:
         items.append(("KPR", reverse("exchange:kpr")))

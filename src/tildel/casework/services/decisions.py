@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tildel.accounts.models import Role
 from tildel.casework.models import Case, Decision, ImmediateMeasure, Order, ServiceLine, Task
+from tildel.housing.services import over_capacity
 from tildel.rules import deadlines
 from tildel.rules import decisions as decision_rules
 
@@ -143,10 +144,16 @@ def sign(decision: Decision, actor, *, today: dt.date | None = None) -> Decision
         decision.status = Decision.Status.AWAITING_SECOND
         decision.save()
         if decision.case_id:
+            over = over_capacity(decision)
             Task.objects.create(case=decision.case, kind=Task.Kind.SECOND_SIGNATURE,
-                                title="Andre signatur på vedtak",
+                                title="Godkjenning: over normert kapasitet" if over
+                                else "Andre signatur på vedtak",
                                 due_on=timezone.localdate() + dt.timedelta(days=2))
-            log(decision.case, "Vedtaket er signert og venter på andre signatur.", actor)
+            log(decision.case, "Vedtaket er signert og venter på andre signatur." if not over
+                else "Vedtaket går ut over normert kapasitet ved "
+                     + ", ".join(c.unit.name for c in over)
+                     + " og venter på godkjenning (andre signatur) før ressursene tas i bruk.",
+                actor)
         return decision
     return _make_decided(decision, actor, today or timezone.localdate())
 

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django import forms
+
+from tildel.web.accessible_forms import AccessibleErrorsMixin
+
+from .models import RotaShift
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ShiftForm(AccessibleErrorsMixin, forms.Form):
+    position = forms.CharField(label="Stilling", max_length=60,
+                               help_text="F.eks. «Miljøarbeider 1» eller «Nattvakt».")
+    weekday = forms.TypedChoiceField(label="Ukedag", coerce=int, choices=RotaShift.WEEKDAYS)
+    start = forms.TimeField(label="Fra", widget=TIME)
+    end = forms.TimeField(label="Til", widget=TIME,
+                          help_text="Før «fra»: vakten går over midnatt.")
+
+
+class MonthForm(forms.Form):
+    maned = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
+                             error_messages={"invalid": "Oppgi måned som ÅÅÅÅ-MM."})

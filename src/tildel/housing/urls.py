@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "housing"
+
+urlpatterns = [
+    path("bo-og-habilitering/", views.overview, name="overview"),
+    path("bo-og-habilitering/<int:pk>/turnus/", views.rota, name="rota"),
+    path("bo-og-habilitering/<int:pk>/turnus/<int:shift>/slett/", views.delete_shift,
+         name="delete-shift"),
+]

@@ -1,0 +1,116 @@
+"""Bo og habilitering: decided against rostered hours per house and month, and the rota.
+
+For the leader of a housing-and-habilitation unit (their own house), office leaders,
+management and analysts. Figures only: no person is named, so nothing goes to the access
+log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tildel.accounts.models import Role
+from tildel.organisation.models import ProviderKind, ProviderUnit
+from tildel.rules import housing as rules
+from tildel.web.views import role_required
+
+from . import forms, services
+from .models import RotaShift
+
+ROLES = (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST)
+MONTH_NAMES = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+               "september", "oktober", "november", "desember")
+
+
+def _municipality(request):
+    municipality = request.user.home_municipality()
+    if municipality is None:
+        raise PermissionDenied("Brukeren er ikke knyttet til en kommune.")
+    return municipality
+
+
+def _houses(request):
+    houses = ProviderUnit.objects.filter(municipality=_municipality(request),
+                                         kind=ProviderKind.HOUSING_HABILITATION)
+    if request.user.role == Role.PROVIDER_LEADER:
+        houses = houses.filter(pk=request.user.provider_unit_id)
+    return houses.order_by("name")
+
+
+@role_required(*ROLES)
+def overview(request):
+    """Per house for the month: users, decided and rostered hours, cost against budget."""
+    form = forms.MonthForm(request.GET)
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    status = 200
+    if form.is_valid() and form.cleaned_data["maned"]:
+        year, month = map(int, form.cleaned_data["maned"].split("-"))
+        first = dt.date(year, month, 1)
+    elif not form.is_valid():
+        status = 400
+    rows = services.month_overview(_municipality(request), first, list(_houses(request)))
+    label = f"{MONTH_NAMES[first.month - 1]} {first.year}"
+    chart = {"type": "bar", "labels": [r.unit.name for r in rows], "unit": "timer",
+             "title": f"Vedtatte og turnustimer, {label}", "stacked": False,
+             "datasets": [{"label": "Vedtatte timer", "data": [round(r.decided, 1)
+                                                                for r in rows]},
+                          {"label": "Turnustimer", "data": [
+                              round(r.rostered, 1) if r.rostered is not None else None
+                              for r in rows]}]}
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(request, "housing/overview.html", {
+        "rows": rows, "label": label, "form": form, "chart": chart,
+        "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}",
+        "totals": {"users": sum(r.users for r in rows),
+                   "decided": sum(r.decided for r in rows),
+                   "rostered": sum(r.rostered or 0 for r in rows)}}, status=status)
+
+
+def _house(request, pk: int) -> ProviderUnit:
+    if request.user.role not in (Role.PROVIDER_LEADER, Role.OFFICE_LEADER):
+        raise PermissionDenied
+    return get_object_or_404(_houses(request), pk=pk)
+
+
+@role_required(Role.PROVIDER_LEADER, Role.OFFICE_LEADER)
+def rota(request, pk: int):
+    """Turnus: the house's shifts, planned hours per week, and a shift added."""
+    house = _house(request, pk)
+    form = forms.ShiftForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.add_shift(house, **form.cleaned_data)
+            except services.RotaError as error:
+                form.add_error(error.field if error.field in form.fields else None,
+                               str(error))
+                status = 400
+            else:
+                messages.success(request, "Vakten er lagt til i turnusen.")
+                return redirect("housing:rota", pk=house.pk)
+        else:
+            status = 400
+    shifts = list(RotaShift.objects.filter(unit=house))
+    plain = [rules.Shift(s.position, s.weekday, s.start, s.end) for s in shifts]
+    return render(request, "housing/rota.html", {
+        "house": house, "shifts": [(s, p.minutes() / 60) for s, p in zip(shifts, plain,
+                                                                         strict=True)],
+        "weekly": rules.weekly_hours(plain), "form": form}, status=status)
+
+
+@require_POST
+@role_required(Role.PROVIDER_LEADER, Role.OFFICE_LEADER)
+def delete_shift(request, pk: int, shift: int):
+    house = _house(request, pk)
+    get_object_or_404(RotaShift, pk=shift, unit=house).delete()
+    messages.success(request, "Vakten er fjernet fra turnusen.")
+    return redirect("housing:rota", pk=house.pk)

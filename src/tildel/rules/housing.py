@@ -1,0 +1,105 @@
+"""Housing and habilitation (bo og habilitering): the rota, decided hours against it, and
+the capacity check before a decision (report 001).
+
+Report 001 finds these services overspending 13-23 % a year, with the sum of decided
+hours above the normed capacity ("Misforholdet mellom sum vedtak og ressursbruk opp mot
+normert ramme", l.684-688), and proposes a decision point: a new or changed need beyond
+the normed capacity releases no resources until it is within the approved frame
+(l.457-485, 674-693, 839-851; digest 001 § 3 step 5).
+
+Here the normed capacity of a house is its rota (turnus): the planned hours per week of
+its positions. A decision that would take the decided hours of the house above it is
+routed for a leader's approval (the second signature) before it takes effect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MINUTES_PER_DAY = 24 * 60
+DAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One shift of one position on one weekday (0 Monday); ending at or before its start
+    means it runs past midnight (a night shift)."""
+
+    position: str
+    weekday: int
+    start: dt.time
+    end: dt.time
+
+    def minutes(self) -> int:
+        first = self.start.hour * 60 + self.start.minute
+        last = self.end.hour * 60 + self.end.minute
+        return last - first if last > first else MINUTES_PER_DAY - first + last
+
+    def span(self) -> tuple[int, int]:
+        """Minutes from Monday 00:00 to the shift's start and end (the end may pass into
+        the next week)."""
+        first = self.weekday * MINUTES_PER_DAY + self.start.hour * 60 + self.start.minute
+        return first, first + self.minutes()
+
+
+def weekly_hours(shifts: Iterable[Shift]) -> float:
+    """Planned hours per week (turnustimer per uke)."""
+    return sum(shift.minutes() for shift in shifts) / 60
+
+
+def overlap(a: Shift, b: Shift) -> bool:
+    """Do two shifts of the same position overlap (a week wraps: Sunday night runs into
+    Monday)?"""
+    if a.position != b.position:
+        return False
+    week = 7 * MINUTES_PER_DAY
+    (a1, a2), (b1, b2) = a.span(), b.span()
+    return any(a1 < b2 + shift and b1 + shift < a2 for shift in (-week, 0, week))
+
+
+def clashes(shifts: Iterable[Shift]) -> list[tuple[Shift, Shift]]:
+    """Pairs of shifts of one position that overlap (a rota with these is refused)."""
+    return [(a, b) for a, b in itertools.combinations(list(shifts), 2) if overlap(a, b)]
+
+
+def describe(shift: Shift) -> str:
+    return f"{shift.position}, {DAYS[shift.weekday]} {shift.start:%H:%M}–{shift.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class CapacityCheck:
+    """The house's normed capacity against decided hours, before and after a decision."""
+
+    rostered: float  # hours per week in the rota
+    decided: float  # hours per week already decided for the house's residents
+    added: float  # what the decision adds (less what it replaces)
+
+    @property
+    def after(self) -> float:
+        return self.decided + self.added
+
+    @property
+    def exceeds(self) -> bool:
+        """The decision takes the house above its normed capacity (and adds hours)."""
+        return self.added > 0 and self.after > self.rostered
+
+
+@dataclass(frozen=True)
+class DecidedLine:
+    weekly: float
+    start: dt.date
+    end: dt.date | None
+
+
+def hours_in(lines: Iterable[DecidedLine], first: dt.date, last: dt.date) -> float:
+    """Decided hours in [first, last]: each line's hours per week for the days it runs."""
+    total = 0.0
+    for line in lines:
+        start, end = max(line.start, first), min(line.end or last, last)
+        days = (end - start).days + 1
+        if days > 0:
+            total += line.weekly * days / 7
+    return total

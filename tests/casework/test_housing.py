@@ -1,0 +1,117 @@
+"""Housing and habilitation (issue 8, report 001): the rota, the capacity check that routes
+a decision beyond the normed capacity for approval, and decided against rostered hours per
+house and month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tildel.accounts.models import Role
+from tildel.casework.models import Decision, Task
+from tildel.casework.services import decisions
+from tildel.housing import services
+from tildel.housing.models import RotaShift
+from tildel.organisation.models import ProviderKind, ProviderUnit
+
+from .conftest import drafted, granted_line, informed, open_case
+
+pytestmark = pytest.mark.django_db
+T = dt.time
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def house(office):
+    w = office
+    w.house = ProviderUnit.objects.create(municipality=w.municipality,
+                                          name="Furulia bofellesskap",
+                                          kind=ProviderKind.HOUSING_HABILITATION)
+    w.other_house = ProviderUnit.objects.create(municipality=w.municipality,
+                                                name="Strandveien bolig",
+                                                kind=ProviderKind.HOUSING_HABILITATION)
+    for day in range(7):  # 10 hours a day: 70 hours a week of normed capacity
+        services.add_shift(w.house, position="Miljøarbeider", weekday=day, start=T(8),
+                           end=T(18))
+    w.house_leader = w.user(Role.PROVIDER_LEADER, unit=w.house, username="bo")
+    resident = w.person(given="Rune")
+    w.grant(resident, w.house, code="praktisk-bistand-opplaering", hours=50,
+            start=TODAY - dt.timedelta(days=60))
+    return w
+
+
+def signed(w, hours: int):
+    case = open_case(w, person=w.person(given="Siri"), codes=("praktisk-bistand-opplaering",))
+    informed(case)
+    line = granted_line(w, code="praktisk-bistand-opplaering", provider_unit=w.house,
+                        extent=hours)
+    return decisions.sign(drafted(w, case, lines=[line]), w.caseworker)
+
+
+def test_a_decision_within_the_normed_capacity_is_decided_at_once(house):
+    decision = signed(house, 15)  # 50 + 15 ≤ 70
+    assert decision.status == Decision.Status.DECIDED
+
+
+def test_a_decision_beyond_the_normed_capacity_waits_for_a_leaders_approval(house, client):
+    decision = signed(house, 30)  # 50 + 30 > 70
+    assert decision.status == Decision.Status.AWAITING_SECOND
+    task = Task.objects.get(case=decision.case, kind=Task.Kind.SECOND_SIGNATURE)
+    assert task.title == "Godkjenning: over normert kapasitet"
+    assert decision.case.events.filter(
+        text__contains="normert kapasitet ved Furulia bofellesskap").exists()
+    approved = decisions.second_sign(decision, house.leader)
+    assert approved.status == Decision.Status.DECIDED
+
+
+def test_the_draft_shows_the_capacity_check(house, client):
+    case = open_case(house, person=house.person(given="Siri"),
+                     codes=("praktisk-bistand-opplaering",))
+    informed(case)
+    line = granted_line(house, code="praktisk-bistand-opplaering", provider_unit=house.house,
+                        extent=30)
+    decision = drafted(house, case, lines=[line])
+    client.force_login(house.caseworker)
+    page = client.get(f"/vedtak/{decision.pk}/utkast/").content.decode()
+    assert "Kapasitetssjekk: Furulia bofellesskap" in page
+    assert "går ut over normert kapasitet" in page
+
+
+def test_a_shift_overlapping_another_of_the_same_position_is_refused(house, client):
+    client.force_login(house.house_leader)
+    response = client.post(f"/bo-og-habilitering/{house.house.pk}/turnus/", {
+        "position": "Miljøarbeider", "weekday": 0, "start": "17:00", "end": "23:00"})
+    assert response.status_code == 400
+    assert "overlapper en annen vakt" in response.content.decode()
+    assert RotaShift.objects.filter(unit=house.house).count() == 7
+    night = client.post(f"/bo-og-habilitering/{house.house.pk}/turnus/", {
+        "position": "Nattvakt", "weekday": 0, "start": "22:00", "end": "08:00"})
+    assert night.status_code == 302
+    assert "80,0" in client.get(f"/bo-og-habilitering/{house.house.pk}/turnus/"
+                                ).content.decode()  # 70 + 10 hours a week
+
+
+def test_the_leader_sees_decided_against_rostered_hours_for_the_month(house, client):
+    """Issue 8's done-when: decided vs. rostered hours per house for the month."""
+    first = TODAY.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    days = (last - first).days + 1
+    (row,) = services.month_overview(house.municipality, first, [house.house])
+    assert row.users == 1
+    assert row.decided == pytest.approx(50 * days / 7)
+    assert row.rostered == pytest.approx(70 * days / 7) and row.rostered_source == "turnus"
+    client.force_login(house.house_leader)
+    page = client.get(f"/bo-og-habilitering/?maned={first:%Y-%m}").content.decode()
+    assert "Furulia bofellesskap" in page and "Strandveien bolig" not in page  # own house
+    assert "71 %" in page  # 50 of 70
+    assert client.get("/bo-og-habilitering/?maned=2026-13").status_code == 400
+    client.force_login(house.leader)
+    assert "Strandveien bolig" in client.get("/bo-og-habilitering/").content.decode()
+
+
+def test_another_houses_leader_cannot_edit_this_rota(house, client):
+    other = house.user(Role.PROVIDER_LEADER, unit=house.other_house, username="strand")
+    client.force_login(other)
+    assert client.get(f"/bo-og-habilitering/{house.house.pk}/turnus/").status_code == 404

@@ -1,0 +1,47 @@
+"""Housing and habilitation rules (tildel.rules.housing): the rota and the capacity check
+of report 001 (decided hours against the normed capacity, l.684-688)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tildel.rules import housing as rules
+from tildel.rules.housing import CapacityCheck, DecidedLine, Shift
+
+T = dt.time
+
+
+def test_a_week_of_shifts_adds_up_including_night_shifts():
+    day = [Shift("Miljøarbeider 1", d, T(7, 30), T(15, 30)) for d in range(7)]  # 7 × 8 h
+    night = [Shift("Nattvakt", d, T(22, 0), T(7, 30)) for d in range(7)]  # 7 × 9.5 h
+    assert rules.weekly_hours(day + night) == pytest.approx(56 + 66.5)
+
+
+@pytest.mark.parametrize(("a", "b", "clash"), [
+    (Shift("A", 0, T(8), T(16)), Shift("A", 0, T(15), T(20)), True),
+    (Shift("A", 0, T(8), T(16)), Shift("A", 0, T(16), T(20)), False),  # back to back
+    (Shift("A", 0, T(8), T(16)), Shift("B", 0, T(8), T(16)), False),  # two positions
+    (Shift("A", 0, T(22), T(8)), Shift("A", 1, T(7), T(15)), True),  # night into morning
+    (Shift("A", 6, T(22), T(8)), Shift("A", 0, T(7), T(15)), True),  # Sunday into Monday
+])
+def test_shifts_of_one_position_must_not_overlap(a, b, clash):
+    assert rules.overlap(a, b) is clash
+    assert bool(rules.clashes([a, b])) is clash
+
+
+def test_a_decision_beyond_the_normed_capacity_needs_approval():
+    """Report 001 (l.457-485): no resources released for a need beyond the normed
+    capacity before it is approved."""
+    assert CapacityCheck(rostered=420, decided=400, added=30).exceeds
+    assert not CapacityCheck(rostered=420, decided=380, added=30).exceeds
+    # Already over, but the decision reduces hours: nothing more to approve.
+    assert not CapacityCheck(rostered=420, decided=450, added=-10).exceeds
+
+
+def test_decided_hours_in_a_month_count_the_days_each_line_runs():
+    lines = [DecidedLine(14, dt.date(2026, 1, 1), None),  # all of April: 14 × 30 / 7 = 60
+             DecidedLine(7, dt.date(2026, 4, 16), dt.date(2026, 4, 29)),  # 14 days: 14
+             DecidedLine(70, dt.date(2025, 1, 1), dt.date(2026, 3, 31))]  # ended: 0
+    assert rules.hours_in(lines, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == pytest.approx(74)
