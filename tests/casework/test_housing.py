@@ -115,3 +115,33 @@ def test_another_houses_leader_cannot_edit_this_rota(house, client):
     other = house.user(Role.PROVIDER_LEADER, unit=house.other_house, username="strand")
     client.force_login(other)
     assert client.get(f"/bo-og-habilitering/{house.house.pk}/turnus/").status_code == 404
+
+
+def test_long_term_coordinated_services_without_an_individual_plan_raise_an_alert(house,
+                                                                                  client):
+    """Report 001 l.1861-1863: an individual plan and a coordinator for long-term,
+    coordinated services (here: two units, one for half a year)."""
+    from tildel.quality.alerts import alerts_for
+
+    def flagged():
+        (alert,) = [a for a in alerts_for(house.caseworker) if a.key == "mangler-individuell-plan"]
+        return {row.person.pk for row in alert.rows()[:50]}
+
+    ida = house.person(given="Ida")
+    house.grant(ida, house.east_unit, start=TODAY - dt.timedelta(days=200))
+    house.grant(ida, house.house, code="praktisk-bistand-opplaering",
+                start=TODAY - dt.timedelta(days=20))
+    recent = house.person(given="Jon")  # two units, but both only a month old
+    house.grant(recent, house.east_unit, start=TODAY - dt.timedelta(days=30))
+    house.grant(recent, house.house, code="praktisk-bistand-opplaering",
+                start=TODAY - dt.timedelta(days=30))
+    assert flagged() == {ida.pk}
+    client.force_login(house.caseworker)
+    url = f"/personer/{ida.pk}/individuell-plan/"
+    future = client.post(url, {"coordinator": house.caseworker.pk,
+                               "established_on": (TODAY + dt.timedelta(days=2)).isoformat()})
+    assert future.status_code == 400 and "frem i tid" in future.content.decode()
+    assert client.post(url, {"coordinator": house.caseworker.pk,
+                             "established_on": TODAY.isoformat()}).status_code == 302
+    assert flagged() == set()
+    assert "Test" in client.get(url).content.decode()  # the coordinator's name

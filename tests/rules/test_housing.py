@@ -45,3 +45,10 @@ def test_decided_hours_in_a_month_count_the_days_each_line_runs():
              DecidedLine(7, dt.date(2026, 4, 16), dt.date(2026, 4, 29)),  # 14 days: 14
              DecidedLine(70, dt.date(2025, 1, 1), dt.date(2026, 3, 31))]  # ended: 0
     assert rules.hours_in(lines, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == pytest.approx(74)
+
+
+def test_an_individual_plan_is_needed_for_long_term_coordinated_services():
+    """Report 001 l.1861-1863."""
+    assert rules.needs_individual_plan(units=2, longest_days=180)
+    assert not rules.needs_individual_plan(units=1, longest_days=2000)
+    assert not rules.needs_individual_plan(units=3, longest_days=179)

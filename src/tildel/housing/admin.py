@@ -1,9 +1,15 @@
 from django.contrib import admin
 
-from .models import RotaShift
+from .models import IndividualPlan, RotaShift
 
 
 @admin.register(RotaShift)
 class RotaShiftAdmin(admin.ModelAdmin):
     list_display = ["unit", "position", "weekday", "start", "end"]
     list_filter = ["unit"]
+
+
+@admin.register(IndividualPlan)
+class IndividualPlanAdmin(admin.ModelAdmin):
+    list_display = ["pk", "established_on", "ended_on"]
+    raw_id_fields = ["person", "coordinator"]

@@ -21,3 +21,22 @@ class ShiftForm(AccessibleErrorsMixin, forms.Form):
 class MonthForm(forms.Form):
     maned = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
                              error_messages={"invalid": "Oppgi måned som ÅÅÅÅ-MM."})
+
+
+class IndividualPlanForm(AccessibleErrorsMixin, forms.Form):
+    coordinator = forms.ModelChoiceField(label="Koordinator", queryset=None)
+    established_on = forms.DateField(label="Opprettet",
+                                     widget=forms.DateInput(attrs={"type": "date"},
+                                                            format="%Y-%m-%d"))
+
+    def __init__(self, *args, coordinators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators
+
+    def clean_established_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["established_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Datoen kan ikke være frem i tid.")
+        return day

@@ -3,6 +3,7 @@ hours per week (report 001). Rules in ``tildel.rules.housing``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from tildel.organisation.models import ProviderUnit
@@ -28,3 +29,24 @@ class RotaShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class IndividualPlan(models.Model):
+    """Individuell plan with its koordinator, for a person with long-term, coordinated
+    services (report 001 l.1861-1863; helse- og omsorgstjenesteloven §§ 7-1, 7-2)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="individual_plans", verbose_name="person")
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="coordinated_plans",
+                                    verbose_name="koordinator")
+    established_on = models.DateField("opprettet")
+    ended_on = models.DateField("avsluttet", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "individuell plan"
+        verbose_name_plural = "individuelle planer"
+        ordering = ["-established_on"]
+
+    def __str__(self) -> str:
+        return f"Individuell plan fra {self.established_on:%d.%m.%Y}"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("bo-og-habilitering/<int:pk>/turnus/", views.rota, name="rota"),
     path("bo-og-habilitering/<int:pk>/turnus/<int:shift>/slett/", views.delete_shift,
          name="delete-shift"),
+    path("personer/<int:pk>/individuell-plan/", views.individual_plan,
+         name="individual-plan"),
 ]

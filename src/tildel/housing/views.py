@@ -21,7 +21,7 @@ from tildel.rules import housing as rules
 from tildel.web.views import role_required
 
 from . import forms, services
-from .models import RotaShift
+from .models import IndividualPlan, RotaShift
 
 ROLES = (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST)
 MONTH_NAMES = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
@@ -114,3 +114,28 @@ def delete_shift(request, pk: int, shift: int):
     get_object_or_404(RotaShift, pk=shift, unit=house).delete()
     messages.success(request, "Vakten er fjernet fra turnusen.")
     return redirect("housing:rota", pk=house.pk)
+
+
+@role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
+def individual_plan(request, pk: int):
+    """Individuell plan og koordinator for one person: the plans, and a new one."""
+    from tildel.accounts.models import User
+    from tildel.web.views import _person_or_deny
+
+    person = _person_or_deny(request, pk, "Individuell plan og koordinator")
+    coordinators = User.objects.filter(
+        is_active=True, municipalities=person.municipality_id,
+        role__in=[Role.CASEWORKER, Role.OFFICE_LEADER, Role.PROVIDER_LEADER,
+                  Role.PROVIDER_STAFF]).order_by("last_name", "first_name")
+    form = forms.IndividualPlanForm(request.POST or None, coordinators=coordinators,
+                                    initial={"established_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            IndividualPlan.objects.create(person=person, **form.cleaned_data)
+            messages.success(request, "Individuell plan og koordinator er registrert.")
+            return redirect("housing:individual-plan", pk=person.pk)
+        status = 400
+    return render(request, "housing/individual_plan.html", {
+        "person": person, "form": form, "plans": person.individual_plans.select_related(
+            "coordinator")}, status=status)

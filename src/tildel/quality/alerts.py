@@ -349,9 +349,51 @@ def evaluations_overdue(scope: Scope) -> Alert:
                  [Source(items.select_related("person").order_by("evaluation_on"), row)])
 
 
+def individual_plan_missing(scope: Scope) -> Alert:
+    """Persons with long-term, coordinated services and no individual plan (housing
+    rules: two units or more, one for half a year)."""
+    from django.db.models import Count, Min
+
+    from tildel.housing.models import IndividualPlan
+    from tildel.people.models import Person
+    from tildel.rules import housing as housing_rules
+
+    active = ServiceLine.objects.active_on(scope.today).filter(
+        granted=True, decision__status="decided", provider_unit__isnull=False)
+    running = Q(decisions__lines__in=active)
+    plans = IndividualPlan.objects.filter(person=OuterRef("pk"),
+                                          established_on__lte=scope.today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=scope.today))
+    persons = Person.objects.annotate(
+        units=Count("decisions__lines__provider_unit", filter=running, distinct=True),
+        first=Min("decisions__lines__start", filter=running)).filter(
+        units__gte=housing_rules.COORDINATED_UNITS,
+        first__lte=scope.today - _days(housing_rules.LONG_TERM_DAYS)).filter(
+        ~Exists(plans))
+    if scope.office:
+        persons = persons.filter(district_id__in=scope.district_ids)
+    else:
+        persons = persons.filter(Exists(active.filter(decision__person_id=OuterRef("pk"),
+                                                      provider_unit_id=scope.unit_id)))
+
+    def row(p) -> Row:
+        return Row(p, reverse("housing:individual-plan", args=[p.pk]) if scope.office
+                   else reverse("person-overview", args=[p.pk]),
+                   f"Tjenester fra {p.units} enheter uten individuell plan og koordinator",
+                   p.first, (scope.today - p.first).days)
+
+    return Alert("mangler-individuell-plan", "Langvarige, koordinerte tjenester uten "
+                 "individuell plan",
+                 "Den som trenger langvarige og koordinerte tjenester, skal ha individuell "
+                 "plan og koordinator (helse- og omsorgstjenesteloven §§ 7-1 og 7-2; rapport "
+                 "001 l.1861-1863). Her: tjenester fra minst to enheter, den eldste i minst "
+                 f"{housing_rules.LONG_TERM_DAYS} dager.",
+                 [Source(persons.order_by("first", "pk"), row)])
+
+
 ALERTS = [pathways_overdue, services_without_decision, late_closures, revisions_overdue,
           orders_unacknowledged, change_requests_open, iplos_outdated, outside_pathway,
-          evaluations_overdue]
+          evaluations_overdue, individual_plan_missing]
 
 
 def alerts_for(user, today: dt.date | None = None) -> list[Alert]:

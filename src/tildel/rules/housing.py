@@ -103,3 +103,16 @@ def hours_in(lines: Iterable[DecidedLine], first: dt.date, last: dt.date) -> flo
         if days > 0:
             total += line.weekly * days / 7
     return total
+
+
+#: A service that has run this long is long-term (langvarig) for the individual-plan rule.
+LONG_TERM_DAYS = 180
+#: Services from this many units or more are coordinated services.
+COORDINATED_UNITS = 2
+
+
+def needs_individual_plan(units: int, longest_days: int) -> bool:
+    """Long-term and coordinated services: from at least two units, one of them for at
+    least half a year (report 001 l.1861-1863: an individual plan and a coordinator are
+    made when long-term, coordinated services are needed; hol. § 7-1)."""
+    return units >= COORDINATED_UNITS and longest_days >= LONG_TERM_DAYS
