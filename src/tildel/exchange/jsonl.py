@@ -12,6 +12,12 @@ export → import into an empty database → export gives the same file.
 ``import_file`` checks every record (JSON, fields, dates, fødselsnummer, service codes,
 references), imports the good ones in bulk and reports each bad one with its line and
 reason; a record that refers to a bad one is reported too. Nothing good is dropped.
+
+Speed: records are checked and saved a chunk at a time (``IMPORT_CHUNK`` records of one
+type, one transaction). Everything the database is asked per chunk is asked once for the
+whole chunk (rows to take over, which decision a known line belongs to, the cases of
+pathways and assessments, scores), never once per record, and new rows are written
+without a model instance per row (``Rows``: COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,9 +59,26 @@ TYPES = ("district", "office", "unit", "person", "decision", "pathway", "assessm
          "visit")
 PREFIX = {"district": "D", "office": "K", "unit": "E", "person": "P", "decision": "V",
           "line": "L", "pause": "S", "pathway": "F", "assessment": "A", "visit": "B"}
-CHUNK = 1000
+CHUNK = 1000  # export: rows read at a time
+IMPORT_CHUNK = 5000  # import: records of one type checked and saved in one transaction
+SPLIT = 16  # import: a chunk the database refuses is saved again in this many parts
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 Progress = Callable[[str, int, int | None], None]
+
+# The values a choice field takes, in the order the error message lists them.
+PROVIDER_KINDS = tuple(ProviderKind.values)
+DECISION_STATUSES = (Decision.Status.DECIDED.value, Decision.Status.ANNULLED.value)
+DECISION_OUTCOMES = tuple(Decision.Outcome.values)
+EXTENT_UNITS = tuple(ExtentUnit.values)
+PAUSE_REASONS = tuple(ServicePause.Reason.values)
+PATHWAY_CODES = tuple(Pathway.Code.values)
+PATHWAY_OUTCOMES = ("", *Pathway.Outcome.values)
+STAFF_ROLES = tuple(StaffRole.values)
+# The field a row already in Tildel without an external id is found by (``_take_over``).
+NATURAL_KEYS = {"district": "number", "office": "name", "unit": "name",
+                "person": "id_number"}
+CLASH = ("Posten finnes allerede i en annen form (samme person og dato, eller samme nøkkel) "
+         "eller har en verdi databasen ikke tar; den er ikke importert.")
 
 
 class Bad(ValueError):
@@ -117,9 +143,9 @@ def _moment(record: dict, name: str) -> dt.datetime:
     return moment
 
 
-def _choice(record: dict, name: str, choices, default: str | None = None) -> str:
+def _choice(record: dict, name: str, allowed: tuple[str, ...],
+            default: str | None = None) -> str:
     value = record.get(name, default)
-    allowed = [c for c, _ in choices]
     if value not in allowed:
         raise Bad(f"«{name}» må være en av {', '.join(allowed)}, ikke {value!r}.")
     return value
@@ -146,23 +172,175 @@ def _objects(record: dict, name: str) -> list[dict]:
     return value
 
 
+def _listed(record: dict, name: str) -> list[dict]:
+    """The objects in the list ``name``, if it is one (a look ahead, no check)."""
+    value = record.get(name)
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+# -- writing rows in bulk ------------------------------------------------------------------
+
+def _parts(values: list) -> Iterator[list]:
+    """``values`` in pieces small enough to be parameters of one query (SQLite takes 999;
+    PostgreSQL takes a chunk at once)."""
+    size = (connection.features.max_query_params or 100_000) - 1
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class Rows:
+    """New and changed rows in bulk, without a model instance per row.
+
+    Rows are given as dicts of field attribute names (``person_id``) to values the database
+    driver takes as they are (text, numbers, ``Decimal``, dates, aware times, None), the
+    same keys in every row; a field not given gets its model default, as ``bulk_create``
+    would give it.
+
+    On PostgreSQL (psycopg 3) new rows are written with COPY, their ids reserved from the
+    table's sequence first (in order, so rows keep the file's order) so that children can
+    point to them; changed rows are copied to a temporary table and updated in one
+    statement, rows whose values did not change are left alone. Elsewhere (SQLite, for
+    development and the tests) ``bulk_create`` and one ``update`` per changed row.
+    """
+
+    def __init__(self):
+        self.copy = connection.vendor == "postgresql" and is_psycopg3
+        self.sequences: dict[str, str] = {}
+        self.layouts: dict[tuple, tuple] = {}
+
+    def insert(self, model: type[models.Model], rows: list[dict], *,
+               returning: bool = True) -> list[int]:
+        """Insert ``rows``; their ids in the same order (none if not ``returning``)."""
+        if not rows:
+            return []
+        if not self.copy:
+            objs = [model(**row) for row in rows]
+            model.objects.bulk_create(objs, batch_size=IMPORT_CHUNK)
+            return [obj.pk for obj in objs] if returning else []
+        statement, pick, fixed, made = self._layout(model, tuple(rows[0]), returning)
+        pks = self._reserve(model, len(rows)) if returning else []
+        with connection.cursor() as cursor, connection.wrap_database_errors, \
+                cursor.copy(statement) as copy:
+            write = copy.write_row
+            if returning:
+                for pk, row in zip(pks, rows, strict=True):
+                    write((pk, *pick(row), *fixed, *[make() for make in made]))
+            else:
+                for row in rows:
+                    write((*pick(row), *fixed, *[make() for make in made]))
+        return pks
+
+    def _layout(self, model: type[models.Model], given: tuple[str, ...], returning: bool):
+        """The COPY statement for rows of ``given`` fields (and the id if ``returning``),
+        a function picking their values, the default values of the other columns and the
+        functions making those made per row (times); worked out once per kind of row."""
+        key = (model, given, returning)
+        if key not in self.layouts:
+            fixed, made = {}, {}  # column: default value / function making it, per row
+            for f in model._meta.concrete_fields:
+                if f.primary_key or f.attname in given:
+                    continue
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                    made[f.column] = (timezone.now if isinstance(f, models.DateTimeField)
+                                      else dt.date.today)
+                elif f.has_default() and callable(f.default):
+                    made[f.column] = f.default  # e.g. timezone.now: a value the driver takes
+                else:
+                    fixed[f.column] = f.get_db_prep_save(f.get_default(), connection)
+            columns = ([model._meta.pk.column] if returning else []) + [
+                _column(model, name) for name in given] + list(fixed) + list(made)
+            qn = connection.ops.quote_name
+            statement = (f"COPY {qn(model._meta.db_table)} ({', '.join(map(qn, columns))}) "
+                         f"FROM STDIN")
+            self.layouts[key] = (statement, _picker(list(given)), tuple(fixed.values()),
+                                 list(made.values()))
+        return self.layouts[key]
+
+    def update(self, model: type[models.Model], rows: list[tuple[int, dict]]) -> None:
+        """Set the given fields of each row (id, values); the last values of a row count."""
+        if not rows:
+            return
+        if not self.copy:
+            for pk, values in rows:
+                model.objects.filter(pk=pk).update(**values)
+            return
+        latest = dict(rows)
+        given = list(next(iter(latest.values())))
+        qn = connection.ops.quote_name
+        table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+        temp = qn(f"tildel_import_{model._meta.db_table}")
+        columns = [qn(_column(model, name)) for name in given]
+        listed = ", ".join(columns)
+        pick = _picker(given)
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {pk}, {listed} "  # noqa: S608
+                           f"FROM {table} WITH NO DATA")
+            with cursor.copy(f"COPY {temp} ({pk}, {listed}) FROM STDIN") as copy:
+                for key, values in latest.items():
+                    copy.write_row((key, *pick(values)))
+            cursor.execute(
+                f"UPDATE {table} AS t SET {', '.join(f'{c} = u.{c}' for c in columns)} "  # noqa: S608
+                f"FROM {temp} AS u WHERE t.{pk} = u.{pk} AND "
+                f"({', '.join(f't.{c}' for c in columns)}) IS DISTINCT FROM "
+                f"({', '.join(f'u.{c}' for c in columns)})")
+            cursor.execute(f"DROP TABLE {temp}")
+
+    def _reserve(self, model: type[models.Model], n: int) -> list[int]:
+        """``n`` new ids from the table's sequence, ascending."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if table not in self.sequences:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                               [table, model._meta.pk.column])
+                self.sequences[table] = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
+                           [self.sequences[table], n])
+            return sorted(pk for pk, in cursor.fetchall())
+
+
+def _column(model: type[models.Model], attname: str) -> str:
+    """The database column of the field with this attribute name (``person_id``)."""
+    return next(f.column for f in model._meta.concrete_fields if f.attname == attname)
+
+
+def _picker(names: list[str]) -> Callable[[dict], tuple]:
+    """A function giving a row's values of ``names`` as a tuple."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return itemgetter(*names)
 
 
 # -- ids -------------------------------------------------------------------------------------
 
 class Ids:
-    """External id ↔ row id, per kind, loaded once and kept up to date while importing."""
+    """External id ↔ row id, per kind, loaded once and kept up to date while importing.
 
-    def __init__(self):
+    What is remembered while a chunk is saved is noted until its transaction ends: if the
+    database refuses the chunk, ``undo`` forgets it again; ``keep`` once it is committed.
+    """
+
+    def __init__(self, rows: Rows | None = None):
+        self.rows = rows or Rows()
         self.to_pk: dict[str, dict[str, int]] = {}
+        self.taken: dict[str, set[int]] = {}
+        self.noted: list[tuple[str, str]] = []
 
     def table(self, kind: str) -> dict[str, int]:
         if kind not in self.to_pk:
             self.to_pk[kind] = dict(ExternalId.objects.filter(kind=kind).values_list(
                 "external_id", "object_id"))
         return self.to_pk[kind]
+
+    def is_taken(self, kind: str, pk: int) -> bool:
+        """Whether row ``pk`` already has an external id (a row is taken over once)."""
+        if kind not in self.taken:
+            self.taken[kind] = set(self.table(kind).values())
+        return pk in self.taken[kind]
 
     def pk(self, kind: str, external: object, what: str) -> int:
         if not isinstance(external, str) or not external:
@@ -174,9 +352,23 @@ class Ids:
         return found
 
     def remember(self, kind: str, pairs: list[tuple[str, int]]) -> None:
-        ExternalId.objects.bulk_create([ExternalId(kind=kind, external_id=e, object_id=pk)
-                                        for e, pk in pairs])
-        self.table(kind).update(pairs)
+        self.rows.insert(ExternalId, [{"kind": kind, "external_id": e, "object_id": pk}
+                                      for e, pk in pairs], returning=False)
+        table, taken = self.table(kind), self.taken.get(kind)
+        for external, pk in pairs:
+            table[external] = pk
+            if taken is not None:
+                taken.add(pk)
+            self.noted.append((kind, external))
+
+    def keep(self) -> None:
+        self.noted.clear()
+
+    def undo(self) -> None:
+        for kind, external in self.noted:
+            self.to_pk.get(kind, {}).pop(external, None)
+            self.taken.pop(kind, None)  # made again from the table when asked
+        self.noted.clear()
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -226,11 +418,19 @@ def import_file(path: Path | str, *, progress: Progress | None = None) -> Report
 class Importer:
     def __init__(self, report: Report, progress: Progress | None, total: int):
         self.report, self.progress, self.total = report, progress, total
-        self.ids = Ids()
+        self.rows = Rows()
+        self.ids = Ids(self.rows)
         self.municipality: Municipality | None = None
         self.buffer: list[tuple[int, dict]] = []
+        self.buffered: set[str] = set()  # ids of the decisions in the buffer
         self.kind = ""
         self.services = dict(Service.objects.values_list("code", "pk"))
+        self.valid_scores: set[tuple[str, int]] = set()  # (IPLOS variable, score) checked
+        # Per chunk of decisions (``_owners``, ``_owned``).
+        self.line_owner: dict[int, int] = {}
+        self.stop_owner: dict[int, int] = {}
+        self.line_claims: dict[str, str] = {}
+        self.stop_claims: dict[str, str] = {}
 
     def tick(self, n: int = 1) -> None:
         if self.progress is not None:
@@ -253,12 +453,14 @@ class Importer:
             return
         replaces = record.get("replaces")
         refers_back = (kind == "decision" and isinstance(replaces, str)
-                       and replaces not in self.ids.table("decision"))
-        if kind != self.kind or len(self.buffer) >= CHUNK or refers_back:
+                       and replaces in self.buffered)
+        if kind != self.kind or len(self.buffer) >= IMPORT_CHUNK or refers_back:
             # A decision that replaces one still in the buffer: save that one first.
             self.flush()
             self.kind = kind
         self.buffer.append((number, record))
+        if kind == "decision" and isinstance(record.get("id"), str):
+            self.buffered.add(record["id"])
 
     def _header(self, number: int, record: dict) -> None:
         if record.get("format") != FORMAT or record.get("version") != VERSION:
@@ -275,11 +477,14 @@ class Importer:
             number=number_text, defaults={"name": str(info.get("name") or number_text)[:100]})
 
     def flush(self) -> None:
+        """Check the buffered chunk record by record, then save the good ones together."""
         if not self.buffer:
             return
         kind, batch = self.kind, self.buffer
-        self.buffer = []
+        self.buffer, self.buffered = [], set()
         handler = getattr(self, f"_{kind}")
+        if kind == "decision":
+            self._owners(batch)
         good = []
         for number, record in batch:
             try:
@@ -287,29 +492,36 @@ class Importer:
                 good.append((number, external, handler(record)))
             except Bad as error:
                 self.report.errors.append((number, str(error)))
-        try:
-            with transaction.atomic():
-                self._count(kind, self._save(kind, good))
-        except DatabaseError:
-            # Something in the chunk clashes with a row already there (or is too large for
-            # a column): save one by one, so the others still come in and the clash is
-            # reported with its line.
-            self.ids.to_pk.clear()
-            for one in good:
-                try:
-                    with transaction.atomic():
-                        self._count(kind, self._save(kind, [one]))
-                except DatabaseError:
-                    self.ids.to_pk.clear()
-                    self.report.errors.append((one[0], "Posten finnes allerede i en annen "
-                                                       "form (samme person og dato, eller "
-                                                       "samme nøkkel) eller har en verdi "
-                                                       "databasen ikke tar; den er ikke "
-                                                       "importert."))
+        self._save_part(kind, good)
         self.tick(len(batch))
 
-    def _count(self, kind: str, made: tuple[int, int]) -> None:
-        self.report.add(kind, *made)
+    def _save_part(self, kind: str, good: list) -> None:
+        """Save ``good`` in one transaction. If the database refuses it (something clashes
+        with a row already there, or is too large for a column), it is saved again in
+        ``SPLIT`` parts, each on its own, and so on down to the single record, which is
+        then reported with its line: the others still come in, and one clash in a chunk
+        costs a few dozen transactions, not one per record."""
+        try:
+            with self._atomic():
+                self.report.add(kind, *self._save(kind, good))
+        except DatabaseError:
+            if len(good) == 1:
+                self.report.errors.append((good[0][0], CLASH))
+                return
+            size = -(-len(good) // SPLIT)
+            for start in range(0, len(good), size):
+                self._save_part(kind, good[start:start + size])
+
+    @contextmanager
+    def _atomic(self):
+        """A transaction; the ids it remembered are forgotten if it is rolled back."""
+        try:
+            with transaction.atomic():
+                yield
+        except BaseException:
+            self.ids.undo()
+            raise
+        self.ids.keep()
 
     # Each handler checks one record and returns (model class, field values, children).
 
@@ -317,7 +529,7 @@ class Importer:
         number = r.get("number")
         if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= 32767:
             raise Bad("«number» skal være et heltall fra 0 til 32767.")
-        return District, {"municipality": self.municipality, "number": number,
+        return District, {"municipality_id": self.municipality.pk, "number": number,
                           "name": _text(r, "name", required=True, limit=100)}, {}
 
     def _office(self, r):
@@ -330,9 +542,9 @@ class Importer:
         org = _text(r, "organisation_number", limit=9)
         if org and not (org.isdigit() and len(org) == 9):
             raise Bad("«organisation_number» skal ha ni sifre.")
-        return ProviderUnit, {"municipality": self.municipality,
+        return ProviderUnit, {"municipality_id": self.municipality.pk,
                               "name": _text(r, "name", required=True, limit=120),
-                              "kind": _choice(r, "kind", ProviderKind.choices),
+                              "kind": _choice(r, "kind", PROVIDER_KINDS),
                               "organisation_number": org}, {"districts": districts}
 
     def _person(self, r):
@@ -345,7 +557,7 @@ class Importer:
         return Person, {
             "id_number": parsed.number, "id_type": parsed.id_type.value,
             "birth_date": parsed.birth_date, "legal_sex": parsed.legal_sex.value,
-            "synthetic_id": parsed.synthetic, "municipality": self.municipality,
+            "synthetic_id": parsed.synthetic, "municipality_id": self.municipality.pk,
             "given_name": _text(r, "given_name", required=True, limit=100),
             "family_name": _text(r, "family_name", required=True, limit=100),
             "district_id": self.ids.pk("district", r.get("district"), "district"),
@@ -357,12 +569,11 @@ class Importer:
 
     def _decision(self, r):
         lines = _objects(r, "lines")
-        status = _choice(r, "status", [(Decision.Status.DECIDED, ""),
-                                       (Decision.Status.ANNULLED, "")], "decided")
+        status = _choice(r, "status", DECISION_STATUSES, "decided")
         values = {"person_id": self.ids.pk("person", r.get("person"), "person"),
                   "allocation_office_id": self.ids.pk("office", r.get("office"), "office"),
                   "status": status,
-                  "outcome": _choice(r, "outcome", Decision.Outcome.choices, "grant"),
+                  "outcome": _choice(r, "outcome", DECISION_OUTCOMES, "grant"),
                   "decided_on": _date(r, "decided_on", required=True),
                   "valid_from": _date(r, "valid_from"),
                   "legal_basis": _text(r, "legal_basis", limit=300),
@@ -376,28 +587,52 @@ class Importer:
         self._owned(r.get("id"), parsed)
         return Decision, values, {"lines": parsed}
 
+    def _owners(self, batch: list[tuple[int, dict]]) -> None:
+        """Before a chunk of decisions is checked: the decision each line id already
+        imported belongs to, and the line each stop id, in two queries for the chunk (none
+        if the chunk names no known line or stop, as in a first import)."""
+        known_lines, known_stops = self.ids.table("line"), self.ids.table("pause")
+        lines, stops = [], []
+        for _, record in batch:  # not checked yet: anything may be anything
+            for line in _listed(record, "lines"):
+                if isinstance(line.get("id"), str) and line["id"] in known_lines:
+                    lines.append(known_lines[line["id"]])
+                for stop in _listed(line, "pauses"):
+                    if isinstance(stop.get("id"), str) and stop["id"] in known_stops:
+                        stops.append(known_stops[stop["id"]])
+        self.line_owner, self.stop_owner = {}, {}
+        self.line_claims, self.stop_claims = {}, {}
+        for part in _parts(lines):
+            self.line_owner.update(ServiceLine.objects.filter(pk__in=part).values_list(
+                "pk", "decision_id"))
+        for part in _parts(stops):
+            self.stop_owner.update(ServicePause.objects.filter(pk__in=part).values_list(
+                "pk", "line_id"))
+
     def _owned(self, decision: object, lines: list[dict]) -> None:
-        """A line or stop id already imported must belong to this decision or line: an
-        adapter that numbers lines 1, 2, … within each decision would otherwise move them
-        between decisions."""
-        known_lines = self.ids.table("line")
+        """A line or stop id already imported, or used earlier in the same chunk, must
+        belong to this decision or line: an adapter that numbers lines 1, 2, … within each
+        decision would otherwise move them between decisions."""
+        known_lines, known_stops = self.ids.table("line"), self.ids.table("pause")
         own = self.ids.table("decision").get(decision) if isinstance(decision, str) else None
-        line_pks = {known_lines[line["external"]]: line["external"] for line in lines
-                    if line["external"] in known_lines}
-        for pk, parent in ServiceLine.objects.filter(pk__in=line_pks).values_list(
-                "pk", "decision_id"):
-            if parent != own:
-                raise Bad(f"Tjeneste-id {line_pks[pk]!r} er allerede brukt i et annet vedtak. "
-                          f"Id-ene må være unike i hele filen.")
-        known_pauses = self.ids.table("pause")
         for line in lines:
-            stops = {known_pauses[e]: e for e, _ in line["pauses"] if e in known_pauses}
+            pk = known_lines.get(line["external"])
+            if self.line_claims.get(line["external"], decision) != decision or (
+                    pk in self.line_owner and self.line_owner[pk] != own):
+                raise Bad(f"Tjeneste-id {line['external']!r} er allerede brukt i et annet "
+                          f"vedtak. Id-ene må være unike i hele filen.")
+        for line in lines:
             mine = known_lines.get(line["external"])
-            for pk, parent in ServicePause.objects.filter(pk__in=stops).values_list(
-                    "pk", "line_id"):
-                if parent != mine:
-                    raise Bad(f"Stans-id {stops[pk]!r} er allerede brukt på en annen "
+            for external, _ in line["pauses"]:
+                pk = known_stops.get(external)
+                if self.stop_claims.get(external, line["external"]) != line["external"] or (
+                        pk in self.stop_owner and self.stop_owner[pk] != mine):
+                    raise Bad(f"Stans-id {external!r} er allerede brukt på en annen "
                               f"tjeneste. Id-ene må være unike i hele filen.")
+        for line in lines:
+            self.line_claims[line["external"]] = decision
+            for external, _ in line["pauses"]:
+                self.stop_claims[external] = line["external"]
 
     def _line(self, r, index: int) -> dict:
         if not isinstance(r, dict):
@@ -427,14 +662,14 @@ class Importer:
                 if p_end and p_end < p_start:
                     raise Bad("en stans slutter før den starter.")
                 pauses.append((_text(p, "id", required=True, limit=100), {
-                    "reason": _choice(p, "reason", ServicePause.Reason.choices),
+                    "reason": _choice(p, "reason", PAUSE_REASONS),
                     "start": p_start, "end": p_end}))
             unit = r.get("unit")
             return {"external": _text(r, "id", required=True, limit=100), "service": code,
                     "granted": _bool(r, "granted", True),
                     "provider_unit_id": self.ids.pk("unit", unit, "unit") if unit else None,
                     "extent": extent,
-                    "extent_unit": _choice(r, "extent_unit", ExtentUnit.choices, "none"),
+                    "extent_unit": _choice(r, "extent_unit", EXTENT_UNITS, "none"),
                     "start": start, "end": end, "end_reason": _text(r, "end_reason"),
                     "goal": _text(r, "goal", limit=5000), "pauses": pauses}
         except Bad as error:
@@ -442,7 +677,7 @@ class Importer:
 
     def _pathway(self, r):
         code = r.get("code")
-        if isinstance(code, bool) or code not in Pathway.Code.values:
+        if isinstance(code, bool) or code not in PATHWAY_CODES:
             raise Bad("«code» skal være 0, 1, 2 eller 3 (forløp).")
         real_end = _date(r, "real_end")
         return Pathway, {
@@ -450,8 +685,8 @@ class Importer:
             "provider_unit_id": self.ids.pk("unit", r.get("unit"), "unit"),
             "code": code, "start": _date(r, "start", required=True),
             "deadline": _date(r, "deadline"), "real_end": real_end,
-            "status": Pathway.Status.CLOSED if real_end else Pathway.Status.OPEN,
-            "outcome": _choice(r, "outcome", [("", "")] + list(Pathway.Outcome.choices), ""),
+            "status": Pathway.Status.CLOSED.value if real_end else Pathway.Status.OPEN.value,
+            "outcome": _choice(r, "outcome", PATHWAY_OUTCOMES, ""),
             "goal": _text(r, "goal", limit=5000)}, {
             "office": self.ids.pk("office", r.get("office"), "office")}
 
@@ -460,10 +695,13 @@ class Importer:
         if not isinstance(scores, dict):
             raise Bad("«scores» skal være et objekt med variabel og skår.")
         for variable, score in scores.items():
+            if type(score) is int and (variable, score) in self.valid_scores:
+                continue  # the same variable and score was checked before
             if iplos.by_code(variable) is None:
                 raise Bad(f"{variable!r} er ikke en IPLOS-variabel.")
             if not isinstance(score, int) or not iplos.valid_score(variable, score):
                 raise Bad(f"Skåren for {variable} er ugyldig: {score!r}.")
+            self.valid_scores.add((variable, score))
         return Assessment, {"held_on": _date(r, "held_on", required=True),
                             "joint_home_visit": _bool(r, "joint_home_visit"),
                             "sufficiently_informed": True}, {
@@ -477,73 +715,104 @@ class Importer:
         return Visit, {"person_id": self.ids.pk("person", r.get("person"), "person"),
                        "provider_unit_id": self.ids.pk("unit", r.get("unit"), "unit"),
                        "start": start, "end": end,
-                       "staff_role": _choice(r, "staff_role", StaffRole.choices),
-                       "source": Visit.Source.IMPORT}, {}
+                       "staff_role": _choice(r, "staff_role", STAFF_ROLES),
+                       "source": Visit.Source.IMPORT.value}, {}
 
     # Saving: new rows in bulk, known ones updated; children after their parents.
 
-    def _natural(self, kind: str, values: dict) -> int | None:
-        """A row that is already there without an external id (an organisation set up by
-        hand, a person registered before the import): it is taken over, not duplicated."""
-        lookup = {"district": lambda v: District.objects.filter(
-                      municipality=v["municipality"], number=v["number"]),
-                  "office": lambda v: AllocationOffice.objects.filter(name=v["name"]).exclude(
-                      districts__in=District.objects.exclude(
-                          municipality=self.municipality)),
-                  "unit": lambda v: ProviderUnit.objects.filter(
-                      municipality=v["municipality"], name=v["name"]),
-                  "person": lambda v: Person.objects.filter(id_number=v["id_number"])}
-        if kind not in lookup:
-            return None
-        return lookup[kind](values).values_list("pk", flat=True).first()
-
     def _save(self, kind: str, good: list) -> tuple[int, int]:
-        """Save checked records; (created, updated)."""
+        """Save a chunk of checked records; (created, updated)."""
         if not good:
             return 0, 0
-        known = self.ids.table(kind)
-        adopted = []
-        for _, external, (_, values, _) in good:
-            if external not in known:
-                pk = self._natural(kind, values)
-                if pk is not None and pk not in known.values():
-                    adopted.append((external, pk))
-        if adopted:
-            self.ids.remember(kind, adopted)
         model = good[0][2][0]
-        new = [(number, external, model(**values), children)
-               for number, external, (_, values, children) in good if external not in known]
-        old = [(number, external, values, children)
-               for number, external, (_, values, children) in good if external in known]
-        if kind in ("pathway", "assessment"):
-            for _, _, obj, children in new:  # each has the case it was registered on
-                obj.case = Case.objects.create(
-                    allocation_office_id=children["office"], kind=Case.Kind.ENQUIRY,
-                    person_id=getattr(obj, "person_id", None) or children.get("person"),
-                    subject="Importert forløp" if kind == "pathway"
-                    else "Importert kartlegging", status=Case.Status.CLOSED,
-                    closed_reason="Importert fra tidligere fagsystem")
-        model.objects.bulk_create([obj for _, _, obj, _ in new], batch_size=CHUNK)
-        self.ids.remember(kind, [(external, obj.pk) for _, external, obj, _ in new])
-        for _, external, values, _ in old:
-            model.objects.filter(pk=known[external]).update(**values)
-        saved = [(obj.pk, children) for _, _, obj, children in new] + [
-            (known[external], children) for _, external, _, children in old]
+        self._take_over(kind, good)
+        known = self.ids.table(kind)
+        new = [(external, values, children)
+               for _, external, (_, values, children) in good if external not in known]
+        old = [(known[external], values, children)
+               for _, external, (_, values, children) in good if external in known]
+        rows = [values for _, values, _ in new]
+        if kind in ("pathway", "assessment"):  # each has the case it was registered on
+            cases = self.rows.insert(Case, [self._case(kind, values, children)
+                                            for _, values, children in new])
+            self._case_history(cases)
+            rows = [{**values, "case_id": case} for values, case in zip(rows, cases, strict=True)]
+        pks = self.rows.insert(model, rows)
+        self.ids.remember(kind, list(zip([e for e, _, _ in new], pks, strict=True)))
+        self.rows.update(model, [(pk, values) for pk, values, _ in old])
+        saved = list(zip(pks, [c for _, _, c in new], strict=True)) + [
+            (pk, children) for pk, _, children in old]
         if kind == "decision":
             self._decision_lines(saved)
-        else:
+        elif kind == "assessment":
+            self._assessment_scores(saved, {pk for pk, _, _ in old})
+        elif kind in ("office", "unit"):
             for pk, children in saved:
-                self._children(kind, pk, children)
+                # Added, not replaced: an office or unit may cover districts the file does
+                # not name (set up in Tildel, or from another municipality's file).
+                model.objects.get(pk=pk).districts.add(*children["districts"])
         return len(new), len(old)
 
-    def _children(self, kind: str, pk: int, children: dict) -> None:
-        if kind in ("office", "unit"):
-            model = AllocationOffice if kind == "office" else ProviderUnit
-            # Added, not replaced: an office or unit may cover districts the file does not
-            # name (set up in Tildel, or from another municipality's file).
-            model.objects.get(pk=pk).districts.add(*children["districts"])
-        elif kind == "assessment":
-            self._assessment_scores(pk, children)
+    def _take_over(self, kind: str, good: list) -> None:
+        """A row that is already there without an external id (an organisation set up by
+        hand, a person registered before the import) is taken over, not duplicated: found
+        by its natural key (``NATURAL_KEYS``), one query for the chunk. A row is taken over
+        by one external id only."""
+        known = self.ids.table(kind)
+        fresh = [(external, values) for _, external, (_, values, _) in good
+                 if external not in known]
+        if kind not in NATURAL_KEYS or not fresh:
+            return
+        key = NATURAL_KEYS[kind]
+        if kind == "district":
+            there = District.objects.filter(municipality=self.municipality)
+        elif kind == "office":
+            there = AllocationOffice.objects.exclude(districts__in=District.objects.exclude(
+                municipality=self.municipality))
+        elif kind == "unit":
+            there = ProviderUnit.objects.filter(municipality=self.municipality)
+        else:
+            there = Person.objects.all()
+        found: dict = {}
+        for part in _parts(list({values[key] for _, values in fresh})):
+            found.update(there.filter(**{f"{key}__in": part}).values_list(key, "pk"))
+        adopted, claimed = [], set()
+        for external, values in fresh:
+            pk = found.get(values[key])
+            if pk is not None and pk not in claimed and not self.ids.is_taken(kind, pk):
+                adopted.append((external, pk))
+                claimed.add(pk)
+        if adopted:
+            self.ids.remember(kind, adopted)
+
+    def _case(self, kind: str, values: dict, children: dict) -> dict:
+        """The closed case an imported pathway or assessment is registered on."""
+        return {"allocation_office_id": children["office"], "kind": Case.Kind.ENQUIRY.value,
+                "person_id": values.get("person_id") or children.get("person"),
+                "subject": "Importert forløp" if kind == "pathway"
+                else "Importert kartlegging",
+                "status": Case.Status.CLOSED.value,
+                "closed_reason": "Importert fra tidligere fagsystem"}
+
+    def _case_history(self, pks: list[int]) -> None:
+        """Each new case's "created" entry in its history, as ``Case.objects.create``
+        writes it (django-simple-history): copied from the rows, one statement per
+        chunk."""
+        if not pks:
+            return
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in Case._meta.concrete_fields)
+        when = connection.ops.adapt_datetimefield_value(timezone.now())
+        copy = (f"INSERT INTO {qn(Case.history.model._meta.db_table)} ({columns}, "  # noqa: S608
+                f"history_date, history_type) SELECT {columns}, %s, %s FROM "
+                f"{qn(Case._meta.db_table)} WHERE {qn(Case._meta.pk.column)} ")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(copy + "= ANY(%s)", [when, "+", pks])
+                return
+            for part in _parts(pks):
+                cursor.execute(copy + f"IN ({', '.join(['%s'] * len(part))})",
+                               [when, "+", *part])
 
     def _version(self, code: str, day: dt.date | None) -> int:
         """The catalogue version of ``code`` in force on ``day`` (or its first), from one
@@ -565,35 +834,50 @@ class Importer:
         """The lines and stops of a chunk of decisions: new ones in bulk, known ones
         updated."""
         known = self.ids.table("line")
-        new_lines, new_pauses = [], []
+        new, changed = [], []
         for decision_id, children in saved:
             for line in children["lines"]:
                 values = {k: v for k, v in line.items()
                           if k not in ("external", "service", "pauses")}
                 values["service_version_id"] = self._version(line["service"], line["start"])
                 if line["external"] in known:
-                    ServiceLine.objects.filter(pk=known[line["external"]]).update(**values)
+                    changed.append((known[line["external"]], values))
                 else:
-                    new_lines.append((line, ServiceLine(decision_id=decision_id, **values)))
-        ServiceLine.objects.bulk_create([obj for _, obj in new_lines], batch_size=CHUNK)
-        self.ids.remember("line", [(line["external"], obj.pk) for line, obj in new_lines])
-        pauses = self.ids.table("pause")
+                    new.append((line["external"], {**values, "decision_id": decision_id}))
+        pks = self.rows.insert(ServiceLine, [values for _, values in new])
+        self.ids.remember("line", list(zip([e for e, _ in new], pks, strict=True)))
+        self.rows.update(ServiceLine, changed)
+        stops = self.ids.table("pause")
+        new, changed = [], []
         for _, children in saved:
             for line in children["lines"]:
                 for external, pause in line["pauses"]:
-                    if external in pauses:
-                        ServicePause.objects.filter(pk=pauses[external]).update(**pause)
+                    if external in stops:
+                        changed.append((stops[external], pause))
                     else:
-                        new_pauses.append((external, ServicePause(
-                            line_id=known[line["external"]], **pause)))
-        ServicePause.objects.bulk_create([obj for _, obj in new_pauses], batch_size=CHUNK)
-        self.ids.remember("pause", [(external, obj.pk) for external, obj in new_pauses])
+                        new.append((external, {**pause, "line_id": known[line["external"]]}))
+        pks = self.rows.insert(ServicePause, [values for _, values in new])
+        self.ids.remember("pause", list(zip([e for e, _ in new], pks, strict=True)))
+        self.rows.update(ServicePause, changed)
 
-    def _assessment_scores(self, pk: int, children: dict) -> None:
-        FunctionalScore.objects.filter(assessment_id=pk).delete()
-        FunctionalScore.objects.bulk_create([
-            FunctionalScore(assessment_id=pk, variable=v, score=s)
-            for v, s in sorted(children["scores"].items())])
+    def _assessment_scores(self, saved: list[tuple[int, dict]], known: set[int]) -> None:
+        """Each assessment's scores as the file gives them: a new assessment gets them all;
+        a known one whose scores changed has them replaced, one with the same scores is
+        left alone. One read, one delete and one insert for the chunk."""
+        before: dict[int, dict[str, int]] = {}
+        for part in _parts(sorted(known)):
+            for assessment, variable, score in FunctionalScore.objects.filter(
+                    assessment_id__in=part).values_list("assessment_id", "variable", "score"):
+                before.setdefault(assessment, {})[variable] = score
+        write = [(pk, children["scores"]) for pk, children in saved
+                 if pk not in known or before.get(pk, {}) != children["scores"]]
+        replaced = [pk for pk, _ in write if pk in known]
+        for part in _parts(replaced):
+            FunctionalScore.objects.filter(assessment_id__in=part).delete()
+        self.rows.insert(FunctionalScore, [
+            {"assessment_id": pk, "variable": variable, "score": score}
+            for pk, scores in write for variable, score in sorted(scores.items())],
+            returning=False)
 
 
 def raise_stop(report: Report):

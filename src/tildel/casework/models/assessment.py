@@ -100,8 +100,10 @@ def validate_variable(code: str) -> None:
 class FunctionalScore(models.Model):
     """IPLOS funksjonsvurdering: one variable scored 1–5, or 9 (not relevant)."""
 
+    # No index of its own: the unique (assessment, variable) serves lookups by assessment,
+    # and a second index costs at each of the millions of scores an import writes.
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores",
-                                   verbose_name="kartlegging")
+                                   verbose_name="kartlegging", db_index=False)
     variable = models.CharField("variabel", max_length=40, validators=[validate_variable])
     score = models.PositiveSmallIntegerField("skår")
 
