@@ -9,7 +9,6 @@ fødselsnummer of every person in it, and goes to the configured sender.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tildel.accounts.models import Role
 from tildel.rules import kpr as rules
-from tildel.web.views import role_required
+from tildel.web.views import role_required, user_municipality
 
 from . import kpr, kpr_xml, plo, senders
 from .models import KprBatch, PloMessage
@@ -29,16 +28,10 @@ STATUS_LABELS = {rules.Status.ORIGINAL: "Ny", rules.Status.REPLACE: "Korrigering
 KIND_LABELS = {kind.element: kind.label for kind in rules.EventKind}
 
 
-def _municipality(request):
-    municipality = request.user.home_municipality()
-    if municipality is None:
-        raise PermissionDenied("Brukeren er ikke knyttet til en kommune.")
-    return municipality
-
 
 @role_required(*KPR_ROLES)
 def overview(request):
-    municipality = _municipality(request)
+    municipality = user_municipality(request)
     due = kpr.plan(municipality)
     grouped: dict[str, list[rules.Problem]] = {}
     for problem in due.problems:
@@ -63,7 +56,7 @@ def overview(request):
 @require_POST
 @role_required(*KPR_ROLES)
 def send(request):
-    municipality = _municipality(request)
+    municipality = user_municipality(request)
     path = kpr.default_path(municipality)
     try:
         batch = kpr.export(municipality, path, user=request.user)
@@ -94,7 +87,7 @@ def _deliver(request, batch: KprBatch) -> None:
 @role_required(*KPR_ROLES)
 def resend(request):
     """Send again the messages that were made but not taken by the sender."""
-    for batch in senders.unsent(_municipality(request)):
+    for batch in senders.unsent(user_municipality(request)):
         _deliver(request, batch)
     return redirect("exchange:kpr")
 

@@ -20,9 +20,8 @@ from tildel.accounts.models import Role
 from tildel.financing import accounts, export, services, simulator
 from tildel.financing.forms import AccountsUploadForm, SimulatorForm
 from tildel.financing.models import Budget
-from tildel.organisation.models import Municipality
 from tildel.rules.financing.budget import ParameterError
-from tildel.web.views import role_required
+from tildel.web.views import role_required, user_municipality
 
 MANAGEMENT = (Role.MANAGEMENT, Role.ANALYST)
 BUDGET_READERS = MANAGEMENT + (Role.PROVIDER_LEADER,)
@@ -38,12 +37,6 @@ def _own_unit(request):
     return request.user.provider_unit
 
 
-def _municipality(request) -> Municipality:
-    municipality = request.user.home_municipality()
-    if municipality is None:
-        raise PermissionDenied
-    return municipality
-
 
 def _simulation(request):
     form = SimulatorForm(SimulatorForm.with_defaults(request.GET))
@@ -52,7 +45,7 @@ def _simulation(request):
     data = form.cleaned_data
     try:
         simulation = simulator.simulate(
-            _municipality(request), data["year"], data["model"], data["parameters"],
+            user_municipality(request), data["year"], data["model"], data["parameters"],
             compare=data["compare"], price=form.value("price"), frame_key=data["frame_key"],
             frame_total=data.get("frame"))
     except ParameterError as error:
@@ -84,7 +77,7 @@ def simulator_excel(request):
 
 @role_required(*BUDGET_READERS)
 def budget_list(request):
-    budgets = Budget.objects.filter(municipality=_municipality(request)).select_related(
+    budgets = Budget.objects.filter(municipality=user_municipality(request)).select_related(
         "created_by")
     return render(request, "financing/budget_list.html", {"budgets": budgets[:100]})
 
@@ -93,7 +86,7 @@ def budget_list(request):
 def budget_detail(request, pk: int):
     """One stored version: per unit, the total, the change since the version before and
     why (tertial review), and the line-by-line explanation."""
-    budget = get_object_or_404(Budget, pk=pk, municipality=_municipality(request))
+    budget = get_object_or_404(Budget, pk=pk, municipality=user_municipality(request))
     units = budget.units.select_related("provider_unit")
     unit = _own_unit(request)
     if unit is not None:
@@ -111,7 +104,7 @@ def _xlsx(workbook, name: str) -> HttpResponse:
 
 @role_required(*BUDGET_READERS)
 def budget_excel(request, pk: int):
-    budget = get_object_or_404(Budget, pk=pk, municipality=_municipality(request))
+    budget = get_object_or_404(Budget, pk=pk, municipality=user_municipality(request))
     plain = services.as_rules_budget(budget)
     unit = _own_unit(request)
     if unit is not None:
@@ -124,7 +117,7 @@ def budget_excel(request, pk: int):
 def accounts_excel(request):
     unit = _own_unit(request)
     year = accounts.year_from(request.GET.get("aar"))
-    table = accounts.budget_against_accounts(_municipality(request), year, unit=unit)
+    table = accounts.budget_against_accounts(user_municipality(request), year, unit=unit)
     return _xlsx(accounts.workbook(table, year), f"budsjett-og-regnskap-{year}.xlsx")
 
 
@@ -132,7 +125,7 @@ def accounts_excel(request):
 @require_http_methods(["GET", "POST"])
 def accounts_page(request):
     """Budget against accounts per unit and month, with users and decided hours beside."""
-    municipality = _municipality(request)
+    municipality = user_municipality(request)
     unit = _own_unit(request)
     upload = AccountsUploadForm()
     if request.method == "POST":

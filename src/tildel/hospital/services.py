@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tildel.accounts import access
 from tildel.rules import discharge as rules
+from tildel.rules.indicators.periods import month_end
 
 from .models import DischargeRate, HospitalStay
 
@@ -132,7 +133,7 @@ class MonthFigures:
 
 def month_figures(stays, first: dt.date) -> MonthFigures:
     """Days patients in ``stays`` waited ready for discharge in the month of ``first``."""
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = month_end(first)
     overlapping = stays.filter(ready_on__isnull=False, ready_on__lte=last).filter(
         Q(discharged_at__isnull=True) | Q(discharged_at__date__gte=first))
     days = sum(waiting_days_of(s, first, last) for s in overlapping)

@@ -17,6 +17,7 @@ from tildel.insight.models import UnitStaffing
 from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules import housing as rules
 from tildel.rules.hours import weekly_hours
+from tildel.rules.indicators.periods import month_end
 
 from .models import RotaShift
 
@@ -123,7 +124,7 @@ class HouseMonth:
 
 def month_overview(municipality, first: dt.date, units=None) -> list[HouseMonth]:
     """Every housing-and-habilitation unit (or ``units``) for the month of ``first``."""
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = month_end(first)
     houses = list(ProviderUnit.objects.filter(
         municipality=municipality, kind=ProviderKind.HOUSING_HABILITATION).order_by("name")
         if units is None else units)

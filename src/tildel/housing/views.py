@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from tildel.accounts.models import Role
 from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules import housing as rules
-from tildel.web.views import role_required
+from tildel.web.views import role_required, user_municipality
 
 from . import forms, services
 from .models import IndividualPlan, RotaShift
@@ -28,15 +28,9 @@ MONTH_NAMES = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "aug
                "september", "oktober", "november", "desember")
 
 
-def _municipality(request):
-    municipality = request.user.home_municipality()
-    if municipality is None:
-        raise PermissionDenied("Brukeren er ikke knyttet til en kommune.")
-    return municipality
-
 
 def _houses(request):
-    houses = ProviderUnit.objects.filter(municipality=_municipality(request),
+    houses = ProviderUnit.objects.filter(municipality=user_municipality(request),
                                          kind=ProviderKind.HOUSING_HABILITATION)
     if request.user.role == Role.PROVIDER_LEADER:
         houses = houses.filter(pk=request.user.provider_unit_id)
@@ -55,7 +49,7 @@ def overview(request):
         first = dt.date(year, month, 1)
     elif not form.is_valid():
         status = 400
-    rows = services.month_overview(_municipality(request), first, list(_houses(request)))
+    rows = services.month_overview(user_municipality(request), first, list(_houses(request)))
     label = f"{MONTH_NAMES[first.month - 1]} {first.year}"
     chart = {"type": "bar", "labels": [r.unit.name for r in rows], "unit": "timer",
              "title": f"Vedtatte og turnustimer, {label}", "stacked": False,

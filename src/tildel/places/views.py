@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from tildel.accounts import access_log
 from tildel.accounts.models import Role
 from tildel.rules import places as rules
 from tildel.rules.places import ListKind
-from tildel.web.views import role_required
+from tildel.web.views import role_required, user_municipality
 
 from . import forms, services
 from .models import Deviation, Place, WaitingListEntry
@@ -28,12 +27,6 @@ ROLES = (Role.CASEWORKER, Role.OFFICE_LEADER, Role.PROVIDER_LEADER, Role.MANAGEM
 LIST_ROLES = (Role.CASEWORKER, Role.OFFICE_LEADER)
 MONTHS = 12
 
-
-def _municipality(request):
-    municipality = request.user.home_municipality()
-    if municipality is None:
-        raise PermissionDenied("Brukeren er ikke knyttet til en kommune.")
-    return municipality
 
 
 def _months(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
@@ -50,7 +43,7 @@ def _months(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
 def overview(request):
     """Plasser: places by institution and kind today, what is free, and the last twelve
     months' occupancy, turnover and length of stay."""
-    municipality = _municipality(request)
+    municipality = user_municipality(request)
     today = timezone.localdate()
     rows = services.capacity(municipality, today)
     free = services.free_places(municipality, today)
@@ -72,7 +65,7 @@ def overview(request):
 def give_next(request, pk: int):
     """Tildel ledig plass til den neste på ventelisten."""
     place = get_object_or_404(Place.objects.select_related("institution"), pk=pk,
-                              institution__municipality=_municipality(request))
+                              institution__municipality=user_municipality(request))
     try:
         entry = services.give_next(place, timezone.localdate(), request.user)
     except services.PlaceError as error:
@@ -89,7 +82,7 @@ def give_next(request, pk: int):
 def waiting_lists(request):
     """Ventelister: one list at a time, in the order it is taken, and the form to put a
     person found qualified on a list."""
-    municipality = _municipality(request)
+    municipality = user_municipality(request)
     today = timezone.localdate()
     chosen = request.GET.get("liste") or ListKind.LONG_TERM.key
     if chosen not in {kind.key for kind in ListKind}:
@@ -150,7 +143,7 @@ def withdraw(request, pk: int):
 @role_required(*ROLES)
 def deviations(request):
     """Avvik: register one, and the last ones with the count per kind this year."""
-    municipality = _municipality(request)
+    municipality = user_municipality(request)
     form = forms.DeviationForm(request.POST or None, user=request.user,
                                municipality=municipality)
     status = 200

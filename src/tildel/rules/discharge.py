@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
+from tildel.rules.indicators.periods import add_months, month_end
+
 
 class Destination(Enum):
     """Where a discharged patient went (Fig 1's categories)."""
@@ -135,6 +137,5 @@ def flow(stays: Iterable[Stay], first: dt.date, last: dt.date) -> list[Flow]:
 def _months(first: dt.date, last: dt.date) -> Iterable[tuple[dt.date, dt.date]]:
     month = first.replace(day=1)
     while month <= last:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        yield month, following - dt.timedelta(days=1)
-        month = following
+        yield month, month_end(month)
+        month = add_months(month, 1)

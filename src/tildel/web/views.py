@@ -25,6 +25,14 @@ from tildel.people.search import search
 from .forms import AccessLogFilterForm
 
 
+def user_municipality(request):
+    """The municipality the signed-in user works on; 403 for a user without one."""
+    municipality = request.user.home_municipality()
+    if municipality is None:
+        raise PermissionDenied("Brukeren er ikke knyttet til en kommune.")
+    return municipality
+
+
 def role_required(*roles):
     def decorator(view):
         @login_required
