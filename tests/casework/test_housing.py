@@ -145,3 +145,29 @@ def test_long_term_coordinated_services_without_an_individual_plan_raise_an_aler
                              "established_on": TODAY.isoformat()}).status_code == 302
     assert flagged() == set()
     assert "Test" in client.get(url).content.decode()  # the coordinator's name
+
+
+def test_a_revision_counts_the_replaced_hours_once(house):
+    """Review finding: the replaced decision's hours must leave the sum once, not twice.
+    Rota 70; Rune 50 and Siri 20 decided (70). Siri's revision to 30 makes 80: over."""
+    first = signed(house, 20)
+    assert first.status == Decision.Status.DECIDED
+    case = open_case(house, person=first.person, codes=("praktisk-bistand-opplaering",))
+    informed(case)
+    draft = decisions.create_draft(case, house.caseworker, replaces=first)
+    line = granted_line(house, code="praktisk-bistand-opplaering", provider_unit=house.house,
+                        extent=30)
+    draft = decisions.save_draft(draft, expected_version=draft.version, actor=house.caseworker,
+                                 fields={"legal_basis": "hol § 3-2 første ledd nr. 6 b",
+                                         "facts": "Mer hjelp.", "reasons": "Økt behov.",
+                                         "alternative_offered": ""}, lines=[line])
+    (check,) = services.capacity_checks(draft)
+    assert (check.check.decided, check.check.added, check.check.after) == (70, 10, 80)
+    assert check.check.exceeds
+    assert decisions.sign(draft, house.caseworker).status == Decision.Status.AWAITING_SECOND
+
+
+def test_a_month_outside_the_years_tildel_shows_is_refused_not_a_crash(house, client):
+    client.force_login(house.leader)
+    for month in ("0000-01", "0001-01", "9999-12"):
+        assert client.get(f"/bo-og-habilitering/?maned={month}").status_code == 400

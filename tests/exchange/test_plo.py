@@ -223,3 +223,23 @@ def test_the_screen_shows_only_the_offices_own_patients(plo_world, client):
     assert "ukjent.xml" in page and "vest.xml" not in page
     west = PloMessage.objects.get(source="vest.xml")
     assert client.post(f"/sykehusmeldinger/{west.pk}/avvis/").status_code == 404
+
+
+def test_a_message_keeps_the_offices_plan_and_makes_an_open_form_stale(plo_world):
+    """The board's plan and acceptance survive a hospital message, and a form opened before
+    the message is refused, not applied on top of it."""
+    from tildel.hospital import services as hospital
+
+    kari = plo_world.kari
+    plo.receive(message(kari.id_number, plo.ADMITTED, NOW - dt.timedelta(days=5)))
+    stay = HospitalStay.objects.get(person=kari)
+    stay = hospital.save_plan(stay, version=stay.version, unit=plo_world.east_unit,
+                              note="Rullator", plan_assistive_devices=True)
+    opened = stay.version
+    plo.receive(message(kari.id_number, plo.READY, NOW - dt.timedelta(days=1)))
+    plo.receive(message(kari.id_number, plo.READY_CANCELLED, NOW - dt.timedelta(hours=2)))
+    stay.refresh_from_db()
+    assert stay.plan_assistive_devices and stay.plan_note == "Rullator"
+    assert stay.responsible_unit == plo_world.east_unit and stay.version == opened + 2
+    with pytest.raises(hospital.DischargeError, match="endret av en annen"):
+        hospital.mark_ready(stay, day=timezone.localdate(), version=opened)

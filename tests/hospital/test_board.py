@@ -181,3 +181,14 @@ def test_the_board_links_to_the_key_figures_and_they_show_last_months_days(ward,
     figures = insight.figures_for(ward.caseworker, request, fresh=True)
     totals = [v.value for v in figures.values["utskrivningsklare-dogn"] if v.group == ind.TOTAL]
     assert totals == [5.0]  # ready on the 3rd, home on the 8th
+
+
+def test_dates_in_the_future_and_accepting_after_discharge_are_refused(ward, client):
+    client.force_login(ward.caseworker)
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    response = client.post(f"/sykehus/{ward.stay.pk}/utskrevet/",
+                           {"version": 0, "day": future, "destination": "home"})
+    assert response.status_code == 400 and "frem i tid" in response.content.decode()
+    stay = services.discharge(ward.waiting, day=TODAY, destination="home", version=0)
+    with pytest.raises(services.DischargeError, match="allerede utskrevet"):
+        services.accept(stay, day=TODAY, actor=ward.caseworker, version=stay.version)

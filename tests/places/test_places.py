@@ -158,3 +158,33 @@ def test_a_deviation_in_the_future_is_refused_and_one_today_is_recorded(home, cl
                                    "occurred_on": TODAY.isoformat(),
                                    "institution": home.nursing_home.pk}).status_code == 302
     assert Deviation.objects.get().institution == home.nursing_home
+
+
+def test_withdrawing_after_a_place_was_given_changes_nothing(home, client):
+    ola = home.person(given="Ola")
+    entry = services.add_to_list(person=ola, kind=ListKind.LONG_TERM, qualified_on=TODAY,
+                                 priority=1, only_safe_option=False)
+    services.give_next(home.room2, TODAY)
+    client.force_login(home.caseworker)
+    client.post(f"/ventelister/{entry.pk}/ta-av/")
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.PLACED and entry.occupancy is not None
+
+
+def test_the_next_place_to_someone_the_leader_may_not_see_is_not_named(home, client):
+    per = home.person(home.west, given="Per", family="Vestmann")
+    services.add_to_list(person=per, kind=ListKind.LONG_TERM, qualified_on=TODAY,
+                         priority=1, only_safe_option=False)
+    client.force_login(home.leader)
+    page = client.post(f"/plasser/{home.room2.pk}/neste/", follow=True).content.decode()
+    assert "Vestmann" not in page and "annet distrikt" in page
+    assert WaitingListEntry.objects.get(person=per).status == WaitingListEntry.Status.PLACED
+
+
+def test_the_admin_refuses_a_double_booking_too(home):
+    from django.core.exceptions import ValidationError
+
+    twice = Occupancy(institution=home.nursing_home, place=home.room1,
+                      kind=PlaceKind.LONG_TERM, person=home.person(given="Berit"), start=TODAY)
+    with pytest.raises(ValidationError, match="allerede tildelt"):
+        twice.full_clean()

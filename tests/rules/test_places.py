@@ -52,8 +52,16 @@ def test_occupancy_turnover_and_length_of_stay_for_a_month():
     """Two places in a 30-day month: one full all month, one with a 10-day stay that ended
     on the 10th: belegg 40/60, one departure, omløp 0.5, liggetid 10 days."""
     spells = [Spell(D(2026, 1, 1), None), Spell(D(2026, 4, 1), D(2026, 4, 10))]
-    april = rules.period(2, spells, D(2026, 4, 1), D(2026, 4, 30))
+    two = [Spell(D(2020, 1, 1), None)] * 2
+    april = rules.period(two, spells, D(2026, 4, 1), D(2026, 4, 30))
     assert april.occupancy == pytest.approx(40 / 60)
     assert (april.departures, april.turnover, april.average_stay) == (1, 0.5, 10)
-    crowded = rules.period(1, spells, D(2026, 4, 1), D(2026, 4, 30))
+    crowded = rules.period(two[:1], spells, D(2026, 4, 1), D(2026, 4, 30))
     assert crowded.occupancy > 1  # overcrowding shows as more than 100 %
+
+
+def test_a_place_opened_mid_month_counts_for_its_days_only():
+    places = [Spell(D(2020, 1, 1), None), Spell(D(2026, 4, 21), None)]  # 30 + 10 days
+    april = rules.period(places, [Spell(D(2026, 4, 1), None)], D(2026, 4, 1),
+                         D(2026, 4, 30))
+    assert april.place_days == 40 and april.occupancy == pytest.approx(30 / 40)

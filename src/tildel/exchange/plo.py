@@ -275,6 +275,8 @@ def _update_stay(parsed: Parsed, person: Person) -> HospitalStay | None:
                             if kind == ADMITTED else parsed.sent_at)
     elif parsed.event_at < stay.admitted_at and kind != ADMITTED:
         return stay  # older than the admission it would change: journal only
+    if stay.pk is not None:  # the office may be editing it on the board: lock, then bump
+        stay = HospitalStay.objects.select_for_update().get(pk=stay.pk)
     stay.hospital = parsed.hospital[:200]
     stay.hospital_her_id = parsed.her_id[:20]
     if parsed.department:
@@ -296,7 +298,15 @@ def _update_stay(parsed: Parsed, person: Person) -> HospitalStay | None:
                                 HospitalStay.Destination.ELSEWHERE)
     elif kind == DEATH:
         stay.discharged_at, stay.status = parsed.event_at, HospitalStay.Status.DIED
-    stay.save()
+    # The message's fields only, and a new version, so the office's plan and acceptance
+    # stay and a form opened before the message is refused as stale.
+    stay.version += 1
+    if stay.pk is None:
+        stay.save()
+    else:
+        stay.save(update_fields=["hospital", "hospital_her_id", "department", "psychiatric",
+                                 "admitted_at", "ready_on", "status", "discharged_at",
+                                 "destination", "version", "updated_at"])
     return stay
 
 

@@ -40,7 +40,7 @@ def as_rule(stay: HospitalStay) -> rules.Stay:
 
     destination = rules.Destination(stay.destination) if stay.destination else None
     return rules.Stay(day(stay.admitted_at), stay.ready_on, day(stay.discharged_at),
-                      destination, stay.status == HospitalStay.Status.DIED)
+                      destination, stay.status == HospitalStay.Status.DIED, stay.accepted_on)
 
 
 def visible_stays(user):
@@ -67,7 +67,7 @@ def _locked(stay: HospitalStay, version: int) -> HospitalStay:
 
 def _save(stay: HospitalStay, fields: list[str], field: str | None = "day") -> HospitalStay:
     try:
-        rules.check(as_rule(stay))
+        rules.check(as_rule(stay), timezone.localdate())
     except rules.InvalidStay as error:
         raise DischargeError(str(error), field) from None
     stay.version += 1
@@ -100,6 +100,8 @@ def save_plan(stay: HospitalStay, *, version: int, unit, note: str,
 def accept(stay: HospitalStay, *, day: dt.date, actor, version: int) -> HospitalStay:
     """The municipality can take the patient from ``day``."""
     stay = _locked(stay, version)
+    if stay.status not in OPEN:
+        raise DischargeError("Pasienten er allerede utskrevet.", "day")
     if stay.ready_on is None:
         raise DischargeError("Pasienten er ikke meldt utskrivningsklar ennå.", "day")
     if day < stay.ready_on:
@@ -129,6 +131,11 @@ class MonthFigures:
     last: dt.date
     days: int
     cost: Decimal | None
+
+    @property
+    def per_day(self) -> Decimal:
+        """Patients ready for discharge on an average day of the month (Fig 3)."""
+        return rules.average_per_day(self.days, self.first, self.last)
 
 
 def month_figures(stays, first: dt.date) -> MonthFigures:

@@ -22,6 +22,12 @@ class MonthForm(forms.Form):
     maned = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
                              error_messages={"invalid": "Oppgi måned som ÅÅÅÅ-MM."})
 
+    def clean_maned(self):
+        value = self.cleaned_data["maned"]
+        if value and not 2000 <= int(value[:4]) <= 2100:
+            raise forms.ValidationError("Velg en måned mellom år 2000 og 2100.")
+        return value
+
 
 class IndividualPlanForm(AccessibleErrorsMixin, forms.Form):
     coordinator = forms.ModelChoiceField(label="Koordinator", queryset=None)

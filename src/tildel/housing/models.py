@@ -30,6 +30,23 @@ class RotaShift(models.Model):
     def __str__(self) -> str:
         return f"{self.position} {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
+    def clean(self) -> None:
+        """The same check as the rota screen (admin): no overlap within a position."""
+        from django.core.exceptions import ValidationError
+
+        from tildel.rules import housing as rules
+
+        if self.start is None or self.end is None or self.weekday is None:
+            return
+        if self.start == self.end:
+            raise ValidationError({"end": "En vakt kan ikke starte og slutte samme klokkeslett."})
+        new = rules.Shift(self.position, self.weekday, self.start, self.end)
+        for other in RotaShift.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk):
+            existing = rules.Shift(other.position, other.weekday, other.start, other.end)
+            if rules.overlap(new, existing):
+                raise ValidationError({"start": f"Vakten overlapper en annen vakt i samme "
+                                                f"stilling: {rules.describe(existing)}."})
+
 
 class IndividualPlan(models.Model):
     """Individuell plan with its koordinator, for a person with long-term, coordinated

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from tildel.casework.models import Decision, ServiceLine
-from tildel.financing.models import AccountEntry, BudgetUnit
+from tildel.financing import services as financing
+from tildel.financing.models import AccountEntry, FinancingModel
 from tildel.insight.models import UnitStaffing
 from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules import housing as rules
@@ -85,15 +86,18 @@ def capacity_checks(decision: Decision) -> list[UnitCheck]:
         shifts = shifts_of(unit_id)
         if not shifts:
             continue  # no rota entered: no normed capacity to check against
-        day = min(line.start for line in unit_lines if line.start) if any(
-            line.start for line in unit_lines) else decision.valid_from or dt.date.today()
-        replaced = [decision.replaces_id] if decision.replaces_id else []
-        added = sum(_weekly(line) for line in unit_lines)
+        starts = [line.start for line in unit_lines if line.start]
+        day = min(starts) if starts else decision.valid_from or dt.date.today()
+        # What is decided today includes the decision this one replaces; what this one
+        # adds is its hours less the replaced decision's hours running that day.
+        replaced = 0.0
+        if decision.replaces_id:
+            replaced = sum(_weekly(line) for line in ServiceLine.objects.filter(
+                decision_id=decision.replaces_id, provider_unit_id=unit_id, granted=True,
+                start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day)))
+        added = sum(_weekly(line) for line in unit_lines) - replaced
         result.append(UnitCheck(unit_lines[0].provider_unit, rules.CapacityCheck(
-            rules.weekly_hours(shifts), decided_weekly(unit_id, day, [decision.pk, *replaced]),
-            added - (sum(_weekly(line) for line in ServiceLine.objects.filter(
-                decision_id__in=replaced, provider_unit_id=unit_id, granted=True))
-                if replaced else 0.0))))
+            rules.weekly_hours(shifts), decided_weekly(unit_id, day, [decision.pk]), added)))
     return result
 
 
@@ -147,12 +151,11 @@ def month_overview(municipality, first: dt.date, units=None) -> list[HouseMonth]
     costs = dict(AccountEntry.objects.filter(provider_unit_id__in=ids, month=first).values(
         "provider_unit_id").annotate(total=Sum("amount")).values_list("provider_unit_id",
                                                                       "total"))
-    budgets: dict[int, Decimal] = {}
-    for unit, total, tertial in BudgetUnit.objects.filter(
-            provider_unit_id__in=ids, budget__year=first.year).order_by(
-            "budget__created_at", "budget__version").values_list(
-            "provider_unit_id", "total", "budget__tertial"):
-        budgets[unit] = total / (4 if tertial else 12)  # the latest wins
+    # The month's share of the year's budget, as on Budsjett og regnskap (financing.md).
+    stored = financing.latest(municipality, FinancingModel.LEVELS, first.year)
+    budgets: dict[int, Decimal] = {} if stored is None else {
+        unit: total / 12 for unit, total in stored.units.filter(
+            provider_unit_id__in=ids).values_list("provider_unit_id", "total")}
     days = (last - first).days + 1
     result = []
     for unit in houses:

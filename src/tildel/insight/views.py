@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from tildel.accounts import access_log
 from tildel.accounts.models import Role
@@ -467,9 +468,10 @@ def _subject_rows(subject: str, ids: list, allowed: set[str]) -> tuple[list, lis
         items = HospitalStay.objects.filter(pk__in=ids).select_related("person").order_by(
             "admitted_at", "pk")
         for h in items:
-            rows.append({"cells": [h.person.full_name, h.hospital, h.admitted_at.date(),
-                                   h.ready_on or "–",
-                                   h.discharged_at.date() if h.discharged_at else "–"],
+            rows.append({"cells": [h.person.full_name, h.hospital,
+                                   timezone.localdate(h.admitted_at), h.ready_on or "–",
+                                   timezone.localdate(h.discharged_at) if h.discharged_at
+                                   else "–"],
                          "url": _link(allowed, "stay", "hospital:stay", h.pk),
                          "person": h.person})
         headings = ["Person", "Sykehus", "Innlagt", "Utskrivningsklar", "Utskrevet"]

@@ -92,6 +92,22 @@ class Occupancy(models.Model):
     def __str__(self) -> str:
         return f"{self.institution} fra {self.start:%d.%m.%Y}"
 
+    def clean(self) -> None:
+        """The same checks as the screens (admin): dates in order, no double-booking."""
+        from django.core.exceptions import ValidationError
+
+        from tildel.rules import places as rules
+
+        if self.end is not None and self.start and self.end < self.start:
+            raise ValidationError({"end": "Sluttdatoen er før startdatoen."})
+        if self.place_id and self.start:
+            others = Occupancy.objects.filter(place_id=self.place_id).exclude(pk=self.pk)
+            taken = rules.clash(rules.Spell(self.start, self.end),
+                                [rules.Spell(o.start, o.end) for o in others])
+            if taken is not None:
+                raise ValidationError({"place": f"Plassen er allerede tildelt fra "
+                                                f"{taken.start:%d.%m.%Y}."})
+
 
 class WaitingListEntry(models.Model):
     """Venteliste: a person found qualified and waiting, with the date and their need."""

@@ -113,18 +113,16 @@ def history(municipality, months: list[tuple[dt.date, dt.date]]) -> list[tuple]:
     """(first day, rules.Period) per month for all the municipality's own places: belegg,
     omløp and length of stay over time."""
     first, last = months[0][0], months[-1][1]
-    place_rows = list(Place.objects.filter(
+    place_spells = [rules.Spell(opened, closed) for opened, closed in Place.objects.filter(
         institution__municipality=municipality, opened_on__lte=last).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=first)).values_list("opened_on",
-                                                                          "closed_on"))
+                                                                          "closed_on")]
     spells = [rules.Spell(start, end) for start, end in Occupancy.objects.filter(
         institution__municipality=municipality, start__lte=last).filter(
         Q(end__isnull=True) | Q(end__gte=first)).values_list("start", "end")]
     result = []
     for start, end in months:
-        count = sum(1 for opened, closed in place_rows
-                    if opened <= end and (closed is None or closed >= start))
-        result.append((start, rules.period(count, spells, start, end)))
+        result.append((start, rules.period(place_spells, spells, start, end)))
     return result
 
 

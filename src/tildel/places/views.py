@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tildel.accounts import access_log
+from tildel.accounts import access, access_log
 from tildel.accounts.models import Role
 from tildel.rules import places as rules
 from tildel.rules.places import ListKind
@@ -71,10 +71,16 @@ def give_next(request, pk: int):
     except services.PlaceError as error:
         messages.error(request, str(error))
     else:
-        access_log.record(request.user, entry.person, "Plass tildelt fra venteliste")
-        messages.success(request, f"{place.label} på {place.institution} er tildelt "
-                                  f"{entry.person.full_name} (behov {entry.priority}, "
-                                  f"kvalifisert {entry.qualified_on:%d.%m.%Y}).")
+        # The list is the whole municipality's: name the person only to a leader who may
+        # open them.
+        if access.can_view_person(request.user, entry.person):
+            access_log.record(request.user, entry.person, "Plass tildelt fra venteliste")
+            who = entry.person.full_name
+        else:
+            who = "neste på ventelisten (fra et annet distrikt)"
+        messages.success(request, f"{place.label} på {place.institution} er tildelt {who} "
+                                  f"(behov {entry.priority}, kvalifisert "
+                                  f"{entry.qualified_on:%d.%m.%Y}).")
     return redirect("places:overview")
 
 
@@ -131,12 +137,17 @@ def _kind(key: str) -> ListKind:
 @require_POST
 @role_required(*LIST_ROLES)
 def withdraw(request, pk: int):
-    entry = get_object_or_404(services.visible_entries(request.user), pk=pk,
-                              status=WaitingListEntry.Status.WAITING)
-    entry.status, entry.changed_on = WaitingListEntry.Status.WITHDRAWN, timezone.localdate()
-    entry.save(update_fields=["status", "changed_on"])
+    entry = get_object_or_404(services.visible_entries(request.user), pk=pk)
+    # Only while still waiting: a place given meanwhile is not undone by a stale page.
+    changed = WaitingListEntry.objects.filter(
+        pk=entry.pk, status=WaitingListEntry.Status.WAITING).update(
+        status=WaitingListEntry.Status.WITHDRAWN, changed_on=timezone.localdate())
     access_log.record(request.user, entry.person, "Venteliste: tatt av listen")
-    messages.success(request, f"{entry.person.full_name} er tatt av ventelisten.")
+    if changed:
+        messages.success(request, f"{entry.person.full_name} er tatt av ventelisten.")
+    else:
+        messages.error(request, f"{entry.person.full_name} står ikke lenger på ventelisten "
+                                f"({entry.get_status_display().lower()}).")
     return redirect(f"/ventelister/?liste={entry.list}")
 
 

@@ -361,12 +361,17 @@ def individual_plan_missing(scope: Scope) -> Alert:
     active = ServiceLine.objects.active_on(scope.today).filter(
         granted=True, decision__status="decided", provider_unit__isnull=False)
     running = Q(decisions__lines__in=active)
+    # How long the services have run: also the lines a revision replaced (ended within
+    # the period), so a revision does not start the count again.
+    recent = ServiceLine.objects.filter(
+        granted=True, decision__status="decided", start__lte=scope.today).filter(
+        Q(end__isnull=True) | Q(end__gte=scope.today - _days(housing_rules.LONG_TERM_DAYS)))
     plans = IndividualPlan.objects.filter(person=OuterRef("pk"),
                                           established_on__lte=scope.today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=scope.today))
     persons = Person.objects.annotate(
         units=Count("decisions__lines__provider_unit", filter=running, distinct=True),
-        first=Min("decisions__lines__start", filter=running)).filter(
+        first=Min("decisions__lines__start", filter=Q(decisions__lines__in=recent))).filter(
         units__gte=housing_rules.COORDINATED_UNITS,
         first__lte=scope.today - _days(housing_rules.LONG_TERM_DAYS)).filter(
         ~Exists(plans))

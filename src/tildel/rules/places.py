@@ -105,7 +105,7 @@ def occupied_days(spells: Iterable[Spell], first: dt.date, last: dt.date) -> int
 class Period:
     """Occupancy figures for one period and one group of places."""
 
-    places: int
+    places: float  # on an average day of the period
     place_days: int
     occupied_days: int
     departures: int
@@ -127,9 +127,12 @@ class Period:
         return self.finished_stays_days / self.departures if self.departures else None
 
 
-def period(places: int, spells: Sequence[Spell], first: dt.date, last: dt.date) -> Period:
-    """Occupancy, turnover and length of stay of ``places`` places with ``spells``."""
+def period(places: Sequence[Spell], spells: Sequence[Spell], first: dt.date,
+           last: dt.date) -> Period:
+    """Occupancy, turnover and length of stay of ``places`` (each open from its first to
+    its last day) with ``spells``; a place opened mid-period counts for its days only."""
     ended = [s for s in spells if s.end is not None and first <= s.end <= last]
-    return Period(places, places * ((last - first).days + 1),
+    place_days = occupied_days(places, first, last)
+    return Period(place_days / ((last - first).days + 1), place_days,
                   occupied_days(spells, first, last), len(ended),
                   sum((s.end - s.start).days + 1 for s in ended))

@@ -46,14 +46,15 @@ def navigation(request):
         items.append(("Nøkkeltall", reverse("insight:dashboard")))
     if user.role in (Role.MANAGEMENT, Role.ANALYST, Role.OFFICE_LEADER):
         items.append(("Likebehandling", reverse("insight:equal-treatment")))
-    if user.is_office_role:
+    if user.is_office_role or user.role == Role.PROVIDER_LEADER:
         items.append(("Sykehus", reverse("hospital:board")))
+    if user.is_office_role:
+        items.append(("Sykehusmeldinger", reverse("exchange:plo")))
         items.append(("Ventelister", reverse("places:waiting-lists")))
     if user.is_office_role or user.role in (Role.PROVIDER_LEADER, Role.MANAGEMENT):
         items.append(("Plasser", reverse("places:overview")))
     if user.role in (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST):
         items.append(("Bo og habilitering", reverse("housing:overview")))
-        items.append(("Sykehusmeldinger", reverse("exchange:plo")))
     if user.role == Role.OFFICE_LEADER:
         items.append(("KPR", reverse("exchange:kpr")))
     if user.role == Role.ADMINISTRATOR:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from tildel.accounts.models import Role
 from tildel.casework.models import Case, Decision, ImmediateMeasure, Order, ServiceLine, Task
 from tildel.housing.services import over_capacity
+from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules import deadlines
 from tildel.rules import decisions as decision_rules
 
@@ -140,6 +141,10 @@ def sign(decision: Decision, actor, *, today: dt.date | None = None) -> Decision
     if problems:
         raise CaseworkError(problems)
     decision.decided_by, decision.signed_at = actor, timezone.now()
+    # Two decisions for one house signed at once must not both pass its capacity check.
+    list(ProviderUnit.objects.select_for_update().filter(
+        pk__in=decision.lines.filter(provider_unit__isnull=False).values("provider_unit_id"),
+        kind=ProviderKind.HOUSING_HABILITATION).order_by("pk").values_list("pk", flat=True))
     if decision.needs_second_signature():
         decision.status = Decision.Status.AWAITING_SECOND
         decision.save()

@@ -618,12 +618,13 @@ def _calendar_days(facts: Facts, timeline: Timeline) -> Iterator[Item]:
 
 FLOW = (("admitted", "Innlagt"), ("home", "Utskrevet til hjemmet"),
         ("institution", "Utskrevet til institusjon"), ("elsewhere", "Overført annet"),
-        ("died", "Død"), ("residual", "Ennå innlagt eller utskrevet senere"))
+        ("died", "Død"), ("residual", "Rest: innlagt minus utskrevet"))
 
 
 def _flow(facts: Facts, timeline: Timeline) -> Iterator[Item]:
-    """Admissions and discharges counted in the month they happened, and the residual that
-    makes each month add up (admitted less every way out; report 002's columns do not)."""
+    """Admissions and discharges counted in the period they happened, and the residual that
+    makes each period add up: admitted less every way out, the change in how many lie in
+    hospital (report 002's columns do not add up, l.348-361)."""
     for h in facts.hospital:
         admitted = timeline.at(h.admitted)
         if admitted is not None:
@@ -871,9 +872,10 @@ INDICATORS: tuple[Indicator, ...] = (
        numerator_mode="sum"),
     _d(code="pasientflyt", topic="Sykehus og utskrivning",
        name="Pasientflyt: innlagt og utskrevet",
-       definition="Innleggelser og utskrivninger i måneden de skjedde, etter hvor "
-                  "pasienten ble utskrevet til. Resten er innlagte som ennå ligger inne "
-                  "eller ble utskrevet i en senere periode, slik at tallene går opp.",
+       definition="Innleggelser og utskrivninger i perioden de skjedde, etter hvor "
+                  "pasienten ble utskrevet til. Resten er innlagte minus alle utskrevne i "
+                  "perioden (endringen i hvor mange som ligger inne), slik at tallene går "
+                  "opp; den kan være negativ.",
        unit=Unit.COUNT, sources=(Source(R002, "L323-364", "Fig 1"),), tables=("hospital",),
        groupings=("district",), subject="stay", numerator=_flow,
        numerator_name="Pasienter", numerator_mode="sum", categories=FLOW),
