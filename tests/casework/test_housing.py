@@ -171,3 +171,40 @@ def test_a_month_outside_the_years_tildel_shows_is_refused_not_a_crash(house, cl
     client.force_login(house.leader)
     for month in ("0000-01", "0001-01", "9999-12"):
         assert client.get(f"/bo-og-habilitering/?maned={month}").status_code == 400
+
+
+def test_bpa_follow_up_lists_what_is_missing_and_records_the_arrangement(house, client):
+    """Report 001 l.1504-1533: provider (municipal or private), work supervisor, contract
+    and a yearly inspection for every BPA allocation."""
+    from tildel.housing.models import BpaArrangement
+
+    eva = house.person(given="Eva")
+    line = house.grant(eva, house.east_unit, code="bpa", hours=30,
+                       start=TODAY - dt.timedelta(days=500))
+    per = house.person(house.west, given="Per")
+    other = house.grant(per, house.west_unit, code="bpa", start=TODAY - dt.timedelta(days=10))
+    client.force_login(house.caseworker)
+    page = client.get("/bpa/").content.decode()
+    assert "Nordmann, Eva" in page and "Mangler avtale" in page and "Nordmann, Per" not in page
+    url = f"/bpa/{line.pk}/"
+    bad = client.post(url, {"version": 0, "provider": "private", "work_supervisor": "Eva selv",
+                            "contract_from": (TODAY - dt.timedelta(days=400)).isoformat(),
+                            "contract_to": (TODAY - dt.timedelta(days=500)).isoformat()})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Oppgi den private leverandøren" in body and "slutte før den starter" in body
+    assert not BpaArrangement.objects.exists()
+    ok = client.post(url, {"version": 0, "provider": "private", "provider_name": "Assistent AS",
+                           "work_supervisor": "Eva selv",
+                           "contract_from": (TODAY - dt.timedelta(days=400)).isoformat()})
+    assert ok.status_code == 302
+    page = client.get("/bpa/").content.decode()
+    assert "Assistent AS" in page and "Tilsyn skulle vært gjort" in page  # none in 400 days
+    stale = client.post(url, {"version": 0, "provider": "municipal", "work_supervisor": "X",
+                              "contract_from": TODAY.isoformat()})
+    assert stale.status_code == 409 and BpaArrangement.objects.get().provider == "private"
+    client.post(url, {"version": 1, "provider": "private", "provider_name": "Assistent AS",
+                      "work_supervisor": "Eva selv", "last_inspection": TODAY.isoformat(),
+                      "contract_from": (TODAY - dt.timedelta(days=400)).isoformat()})
+    assert "Tilsyn skulle" not in client.get("/bpa/").content.decode()
+    assert client.get(f"/bpa/{other.pk}/").status_code == 403  # another district

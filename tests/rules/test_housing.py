@@ -52,3 +52,22 @@ def test_an_individual_plan_is_needed_for_long_term_coordinated_services():
     assert rules.needs_individual_plan(units=2, longest_days=180)
     assert not rules.needs_individual_plan(units=1, longest_days=2000)
     assert not rules.needs_individual_plan(units=3, longest_days=179)
+
+
+def test_the_next_bpa_inspection_is_a_year_after_the_last_or_the_contract():
+    """Report 001 l.1531: BPA allocations are inspected; Tildel asks for one a year."""
+    assert rules.next_inspection(None, dt.date(2025, 3, 15)) == dt.date(2026, 3, 15)
+    assert rules.next_inspection(dt.date(2026, 1, 31), dt.date(2020, 1, 1), 1) == \
+        dt.date(2026, 2, 28)  # a month after 31 January is the end of February
+    assert rules.next_inspection(dt.date(2024, 2, 29), dt.date(2020, 1, 1)) == \
+        dt.date(2025, 2, 28)
+
+
+def test_bpa_follow_up_problems():
+    today = dt.date(2026, 11, 23)
+    assert rules.bpa_problems(None, None, None, today) == [
+        "Mangler avtale med tjenesteyter (kommunal eller privat)."]
+    assert rules.bpa_problems(dt.date(2026, 1, 1), None, None, today) == []
+    late = rules.bpa_problems(dt.date(2024, 1, 1), dt.date(2026, 6, 30), dt.date(2025, 2, 1),
+                              today)
+    assert late == ["Avtalen gikk ut 30.06.2026.", "Tilsyn skulle vært gjort innen 01.02.2026."]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IndividualPlan, RotaShift
+from .models import BpaArrangement, IndividualPlan, RotaShift
 
 
 @admin.register(RotaShift)
@@ -13,3 +13,9 @@ class RotaShiftAdmin(admin.ModelAdmin):
 class IndividualPlanAdmin(admin.ModelAdmin):
     list_display = ["pk", "established_on", "ended_on"]
     raw_id_fields = ["person", "coordinator"]
+
+
+@admin.register(BpaArrangement)
+class BpaArrangementAdmin(admin.ModelAdmin):
+    list_display = ["pk", "provider", "contract_from", "contract_to", "last_inspection"]
+    raw_id_fields = ["line"]

@@ -4,7 +4,7 @@ from django import forms
 
 from tildel.web.accessible_forms import AccessibleErrorsMixin
 
-from .models import RotaShift
+from .models import BpaArrangement, RotaShift
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -46,3 +46,31 @@ class IndividualPlanForm(AccessibleErrorsMixin, forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError("Datoen kan ikke være frem i tid.")
         return day
+
+
+class BpaForm(AccessibleErrorsMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    provider = forms.ChoiceField(label="Tjenesteyter", choices=BpaArrangement.Provider.choices)
+    provider_name = forms.CharField(label="Privat leverandør", required=False, max_length=120)
+    work_supervisor = forms.CharField(label="Arbeidsleder", max_length=120)
+    contract_from = forms.DateField(label="Avtale fra", widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+    contract_to = forms.DateField(label="Avtale til", required=False, widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+    last_inspection = forms.DateField(label="Siste tilsyn", required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"},
+                                                             format="%Y-%m-%d"))
+
+    def clean(self):
+        from django.utils import timezone
+
+        data = super().clean()
+        start, end = data.get("contract_from"), data.get("contract_to")
+        if start and end and end < start:
+            self.add_error("contract_to", "Avtalen kan ikke slutte før den starter.")
+        if data.get("provider") == "private" and not data.get("provider_name"):
+            self.add_error("provider_name", "Oppgi den private leverandøren.")
+        inspected = data.get("last_inspection")
+        if inspected and inspected > timezone.localdate():
+            self.add_error("last_inspection", "Datoen kan ikke være frem i tid.")
+        return data

@@ -67,3 +67,30 @@ class IndividualPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Individuell plan fra {self.established_on:%d.%m.%Y}"
+
+
+class BpaArrangement(models.Model):
+    """Brukerstyrt personlig assistanse: who provides it, the contract, the work supervisor
+    (arbeidsleder) and the last inspection (tilsyn), for one granted BPA line (report 001
+    l.1504-1533)."""
+
+    class Provider(models.TextChoices):
+        MUNICIPAL = "municipal", "Kommunal"
+        PRIVATE = "private", "Privat leverandør"
+
+    line = models.OneToOneField("casework.ServiceLine", on_delete=models.PROTECT,
+                                related_name="bpa", verbose_name="tjeneste i vedtak")
+    provider = models.CharField("tjenesteyter", max_length=10, choices=Provider.choices)
+    provider_name = models.CharField("leverandør", max_length=120, blank=True)
+    work_supervisor = models.CharField("arbeidsleder", max_length=120)
+    contract_from = models.DateField("avtale fra")
+    contract_to = models.DateField("avtale til", null=True, blank=True)
+    last_inspection = models.DateField("siste tilsyn", null=True, blank=True)
+    version = models.PositiveIntegerField("versjon", default=0)
+
+    class Meta:
+        verbose_name = "BPA-ordning"
+        verbose_name_plural = "BPA-ordninger"
+
+    def __str__(self) -> str:
+        return f"BPA ({self.get_provider_display()})"

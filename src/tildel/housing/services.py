@@ -169,3 +169,49 @@ def month_overview(municipality, first: dt.date, units=None) -> list[HouseMonth]
                                  rules.hours_in(lines[unit.pk], first, last), rostered, source,
                                  costs.get(unit.pk), budgets.get(unit.pk)))
     return result
+
+
+@dataclass(frozen=True)
+class BpaRow:
+    line: ServiceLine
+    weekly: float
+    arrangement: object | None  # BpaArrangement
+    problems: list[str]
+
+
+def bpa_rows(persons, today: dt.date) -> list[BpaRow]:
+    """The granted BPA lines running today for ``persons``, with their follow-up and what
+    is missing (report 001 l.1504-1533), in two queries."""
+    from .models import BpaArrangement
+
+    lines = list(ServiceLine.objects.active_on(today).filter(
+        granted=True, decision__status=Decision.Status.DECIDED,
+        service_version__service__code="bpa", decision__person__in=persons).select_related(
+        "decision__person", "provider_unit").order_by("decision__person__family_name", "pk"))
+    found = {b.line_id: b for b in BpaArrangement.objects.filter(line__in=lines)}
+    rows = []
+    for line in lines:
+        bpa = found.get(line.pk)
+        problems = rules.bpa_problems(bpa.contract_from if bpa else None,
+                                      bpa.contract_to if bpa else None,
+                                      bpa.last_inspection if bpa else None, today)
+        rows.append(BpaRow(line, _weekly(line), bpa, problems))
+    return rows
+
+
+@transaction.atomic
+def save_bpa(line: ServiceLine, *, version: int, **values):
+    """Register or change a BPA arrangement; a stale form is refused."""
+    from .models import BpaArrangement
+
+    current = BpaArrangement.objects.select_for_update().filter(line=line).first()
+    if (current.version if current else 0) != version:
+        raise RotaError("Ordningen ble endret av en annen etter at du åpnet den. Åpne den på "
+                        "nytt.")
+    if current is None:
+        return BpaArrangement.objects.create(line=line, version=1, **values)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    return current

@@ -11,4 +11,6 @@ urlpatterns = [
          name="delete-shift"),
     path("personer/<int:pk>/individuell-plan/", views.individual_plan,
          name="individual-plan"),
+    path("bpa/", views.bpa, name="bpa"),
+    path("bpa/<int:pk>/", views.bpa_edit, name="bpa-edit"),
 ]

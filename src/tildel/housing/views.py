@@ -133,3 +133,51 @@ def individual_plan(request, pk: int):
     return render(request, "housing/individual_plan.html", {
         "person": person, "form": form, "plans": person.individual_plans.select_related(
             "coordinator")}, status=status)
+
+
+@role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
+def bpa(request):
+    """BPA: each running allocation with provider, contract, supervisor and inspection, and
+    what is missing or overdue."""
+    from tildel.accounts import access, access_log
+
+    rows = services.bpa_rows(access.persons_visible_to(request.user), timezone.localdate())
+    access_log.record_many(request.user, [r.line.decision.person for r in rows],
+                           "BPA: ordning, avtale og tilsyn")
+    return render(request, "housing/bpa.html", {
+        "rows": rows, "missing": sum(1 for r in rows if r.problems)})
+
+
+@role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
+def bpa_edit(request, pk: int):
+    from tildel.casework.models import ServiceLine
+    from tildel.web.views import _person_or_deny
+
+    line = get_object_or_404(ServiceLine.objects.select_related(
+        "decision__person", "service_version__service"), pk=pk,
+        service_version__service__code="bpa", granted=True)
+    person = _person_or_deny(request, line.decision.person_id, "BPA: ordning")
+    current = getattr(line, "bpa", None)
+    initial = {"version": current.version if current else 0}
+    if current:
+        initial.update({name: getattr(current, name) for name in (
+            "provider", "provider_name", "work_supervisor", "contract_from", "contract_to",
+            "last_inspection")})
+    form = forms.BpaForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                services.save_bpa(line, version=version, **data)
+            except services.RotaError as error:
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                messages.success(request, "BPA-ordningen er lagret.")
+                return redirect("housing:bpa")
+        else:
+            status = 400
+    return render(request, "housing/bpa_edit.html", {
+        "line": line, "person": person, "form": form}, status=status)

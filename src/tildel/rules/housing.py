@@ -19,6 +19,8 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tildel.rules.deadlines import add_months
+
 MINUTES_PER_DAY = 24 * 60
 DAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -116,3 +118,29 @@ def needs_individual_plan(units: int, longest_days: int) -> bool:
     least half a year (report 001 l.1861-1863: an individual plan and a coordinator are
     made when long-term, coordinated services are needed; hol. § 7-1)."""
     return units >= COORDINATED_UNITS and longest_days >= LONG_TERM_DAYS
+
+
+#: BPA allocations are inspected (tilsyn) with a template (report 001 l.1531); the report
+#: gives no interval, so Tildel asks for one a year (a setting a municipality may change).
+BPA_INSPECTION_MONTHS = 12
+
+
+def next_inspection(last: dt.date | None, contract_from: dt.date,
+                    months: int = BPA_INSPECTION_MONTHS) -> dt.date:
+    """The day the next BPA inspection is due: ``months`` after the last one, or after
+    the contract started when there has been none."""
+    return add_months(last or contract_from, months)
+
+
+def bpa_problems(contract_from: dt.date | None, contract_to: dt.date | None,
+                 last_inspection: dt.date | None, today: dt.date) -> list[str]:
+    """What is wrong with one BPA allocation's follow-up (report 001 l.1504-1533)."""
+    if contract_from is None:
+        return ["Mangler avtale med tjenesteyter (kommunal eller privat)."]
+    found = []
+    if contract_to is not None and contract_to < today:
+        found.append(f"Avtalen gikk ut {contract_to:%d.%m.%Y}.")
+    due = next_inspection(last_inspection, contract_from)
+    if due < today:
+        found.append(f"Tilsyn skulle vært gjort innen {due:%d.%m.%Y}.")
+    return found

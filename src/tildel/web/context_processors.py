@@ -51,6 +51,7 @@ def navigation(request):
     if user.is_office_role:
         items.append(("Sykehusmeldinger", reverse("exchange:plo")))
         items.append(("Ventelister", reverse("places:waiting-lists")))
+        items.append(("BPA", reverse("housing:bpa")))
     if user.is_office_role or user.role in (Role.PROVIDER_LEADER, Role.MANAGEMENT):
         items.append(("Plasser", reverse("places:overview")))
     if user.role in (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST):
