@@ -5,9 +5,10 @@ house and month."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from tildel.accounts.models import Role
 from tildel.casework.models import Decision, Task
@@ -20,7 +21,15 @@ from .conftest import drafted, granted_line, informed, open_case
 
 pytestmark = pytest.mark.django_db
 T = dt.time
-TODAY = timezone.localdate()
+#: A fixed weekday noon: the tests do not straddle midnight or depend on the day they run.
+NOON = dt.datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+TODAY = NOON.date()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_day():
+    with time_machine.travel(NOON, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,7 +20,15 @@ from tildel.hospital.models import DischargeRate, HospitalStay
 from tildel.insight import services as insight
 from tildel.rules import indicators as ind
 
-TODAY = timezone.localdate()
+#: A fixed weekday noon: the tests do not straddle midnight or depend on the day they run.
+NOON = dt.datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+TODAY = NOON.date()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_day():
+    with time_machine.travel(NOON, tick=True):
+        yield
 
 
 def moment(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -5,9 +5,10 @@ deviations."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from tildel.accounts.models import AccessLogEntry, Role
 from tildel.casework.models import Case, Decision
@@ -23,7 +24,15 @@ from tildel.places.models import (
 )
 from tildel.rules.places import ListKind
 
-TODAY = timezone.localdate()
+#: A fixed weekday noon: the tests do not straddle midnight or depend on the day they run.
+NOON = dt.datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+TODAY = NOON.date()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_day():
+    with time_machine.travel(NOON, tick=True):
+        yield
 LONG_AGO = TODAY - dt.timedelta(days=400)
 
 
