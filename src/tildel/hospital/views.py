@@ -23,6 +23,7 @@ from tildel.accounts import access_log
 from tildel.accounts.models import AccessOutcome, Role
 from tildel.insight.forms import last_whole_months
 from tildel.rules import discharge as rules
+from tildel.rules.indicators.periods import add_months
 from tildel.web.views import role_required
 
 from . import forms, services
@@ -51,7 +52,7 @@ def board(request):
     rows = [_row(stay, today) for stay in open_stays]
     access_log.record_many(request.user, {s.person for s in [*open_stays, *recent]},
                            "Sykehusoversikt: navn, sykehus, datoer for oppholdet")
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_month = add_months(today.replace(day=1), -1)
     first, last = last_whole_months(12, today)
     figures = urlencode([("indicators", code) for code in FIGURES] + [
         ("from", first), ("to", last), ("period", "month")])

@@ -7,26 +7,23 @@ log.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from tildel.accounts.models import Role
 from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules import housing as rules
+from tildel.rules.indicators.periods import add_months, parse_month
 from tildel.web.views import role_required, user_municipality
 
 from . import forms, services
 from .models import IndividualPlan, RotaShift
 
 ROLES = (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST)
-MONTH_NAMES = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-               "september", "oktober", "november", "desember")
-
 
 
 def _houses(request):
@@ -45,12 +42,11 @@ def overview(request):
     first = today.replace(day=1)
     status = 200
     if form.is_valid() and form.cleaned_data["maned"]:
-        year, month = map(int, form.cleaned_data["maned"].split("-"))
-        first = dt.date(year, month, 1)
+        first = parse_month(form.cleaned_data["maned"])
     elif not form.is_valid():
         status = 400
     rows = services.month_overview(user_municipality(request), first, list(_houses(request)))
-    label = f"{MONTH_NAMES[first.month - 1]} {first.year}"
+    label = date_format(first, "F Y").lower()
     chart = {"type": "bar", "labels": [r.unit.name for r in rows], "unit": "timer",
              "title": f"Vedtatte og turnustimer, {label}", "stacked": False,
              "datasets": [{"label": "Vedtatte timer", "data": [round(r.decided, 1)
@@ -58,8 +54,7 @@ def overview(request):
                           {"label": "Turnustimer", "data": [
                               round(r.rostered, 1) if r.rostered is not None else None
                               for r in rows]}]}
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
+    previous, following = add_months(first, -1), add_months(first, 1)
     return render(request, "housing/overview.html", {
         "rows": rows, "label": label, "form": form, "chart": chart,
         "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}",

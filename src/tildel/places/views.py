@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tildel.accounts import access, access_log
 from tildel.accounts.models import Role
 from tildel.rules import places as rules
+from tildel.rules.indicators.periods import add_months, month_end
 from tildel.rules.places import ListKind
 from tildel.web.views import role_required, user_municipality
 
@@ -31,12 +32,9 @@ MONTHS = 12
 
 def _months(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
     """The last ``count`` whole months, oldest first."""
-    result, end = [], today.replace(day=1) - dt.timedelta(days=1)
-    for _ in range(count):
-        start = end.replace(day=1)
-        result.append((start, end))
-        end = start - dt.timedelta(days=1)
-    return result[::-1]
+    this_month = today.replace(day=1)
+    return [(first, month_end(first)) for first in
+            (add_months(this_month, -n) for n in range(count, 0, -1))]
 
 
 @role_required(*ROLES)
