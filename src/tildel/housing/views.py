@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from tildel.accounts.models import Role
+from tildel.accounts import access, access_log
+from tildel.accounts.models import Role, User
+from tildel.casework.models import ServiceLine
 from tildel.organisation.models import ProviderKind, ProviderUnit
 from tildel.rules import housing as rules
 from tildel.rules.indicators.periods import add_months, parse_month
-from tildel.web.views import role_required, user_municipality
+from tildel.web.views import _person_or_deny, role_required, user_municipality
 
 from . import forms, services
 from .models import IndividualPlan, RotaShift
@@ -108,9 +110,6 @@ def delete_shift(request, pk: int, shift: int):
 @role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
 def individual_plan(request, pk: int):
     """Individuell plan og koordinator for one person: the plans, and a new one."""
-    from tildel.accounts.models import User
-    from tildel.web.views import _person_or_deny
-
     person = _person_or_deny(request, pk, "Individuell plan og koordinator")
     coordinators = User.objects.filter(
         is_active=True, municipalities=person.municipality_id,
@@ -134,8 +133,6 @@ def individual_plan(request, pk: int):
 def bpa(request):
     """BPA: each running allocation with provider, contract, supervisor and inspection, and
     what is missing or overdue."""
-    from tildel.accounts import access, access_log
-
     rows = services.bpa_rows(access.persons_visible_to(request.user), timezone.localdate())
     access_log.record_many(request.user, [r.line.decision.person for r in rows],
                            "BPA: ordning, avtale og tilsyn")
@@ -145,9 +142,6 @@ def bpa(request):
 
 @role_required(Role.CASEWORKER, Role.OFFICE_LEADER)
 def bpa_edit(request, pk: int):
-    from tildel.casework.models import ServiceLine
-    from tildel.web.views import _person_or_deny
-
     line = get_object_or_404(ServiceLine.objects.select_related(
         "decision__person", "service_version__service"), pk=pk,
         service_version__service__code="bpa", granted=True)
