@@ -51,8 +51,8 @@ def build_casework(office_ids: list[int], as_of: dt.date, seed: int) -> int:
     rng = random.Random(seed)
     made = 0
     long_stay = Service.objects.get(code="langtidsopphold")
-    for office in AllocationOffice.objects.filter(id__in=office_ids).prefetch_related(
-            "districts"):
+    for office in AllocationOffice.objects.filter(id__in=office_ids).order_by(
+            "pk").prefetch_related("districts"):
         OfficeSettings.objects.get_or_create(allocation_office=office)
         caseworkers = list(User.objects.filter(allocation_office=office,
                                                role=Role.CASEWORKER).order_by("username"))

@@ -224,7 +224,7 @@ class _History:
                                                                              o.id))
         self.office_of_district = dict(AllocationOffice.districts.through.objects.filter(
             allocationoffice__in=self.offices).values_list("district_id", "allocationoffice_id"))
-        self.persons = {p["id"]: p for p in Person.objects.filter(
+        self.persons = {p["id"]: p for p in Person.objects.order_by("id").filter(
             municipality=municipality).values("id", "given_name", "family_name", "district_id",
                                               "birth_date", "date_of_death")}
         self.person_effect: dict[int, float] = {}
@@ -589,7 +589,7 @@ class _History:
         lines = list(ServiceLine.objects.active_on(self.as_of).filter(
             decision__person__municipality=self.municipality,
             decision__case__kind=Case.Kind.APPLICATION,
-            decision__case__assigned_to__isnull=False).order_by("decision_id").values(
+            decision__case__assigned_to__isnull=False).order_by("decision_id", "id").values(
             "decision_id", "decision__person_id", "decision__allocation_office_id",
             "decision__decided_on", "decision__case__assigned_to_id",
             "service_version__service__code", "service_version__revision_interval_months"))

@@ -58,18 +58,19 @@ def build_provision(municipality, as_of: dt.date, seed: int, progress=None) -> d
     horizons = rules.REPORT_HORIZONS
     services = {s.code: s for s in Service.objects.all()}
     caseworkers: dict[int, list[User]] = {}
-    for user in User.objects.filter(role=Role.CASEWORKER, municipalities=municipality):
+    for user in User.objects.filter(role=Role.CASEWORKER,
+                                    municipalities=municipality).order_by("username"):
         caseworkers.setdefault(user.allocation_office_id, []).append(user)
     hrh_unit = ProviderUnit.objects.filter(municipality=municipality,
                                            kind=ProviderKind.EVERYDAY_MASTERY).first()
     lines = list(ServiceLine.objects.filter(
         decision__person__municipality=municipality,
         service_version__service__code="hjemmesykepleie", start__lte=as_of).exclude(
-        end__lt=year_ago).select_related("decision", "decision__person"))
+        end__lt=year_ago).select_related("decision", "decision__person").order_by("pk"))
     hrh_lines = list(ServiceLine.objects.filter(
         decision__person__municipality=municipality,
         service_version__service__code="hverdagsrehabilitering", start__gte=year_ago,
-        start__lte=as_of).select_related("decision__person"))
+        start__lte=as_of).select_related("decision__person").order_by("pk"))
     # One pathway per person in the year (a user is in one open pathway at a time).
     hrh_lines = list({line.decision.person_id: line for line in hrh_lines}.values())
     seen = {line.decision.person_id for line in hrh_lines}
@@ -162,7 +163,7 @@ def _revision_dates(rng, municipality, as_of) -> None:
     are past it (report 004: revisions not done)."""
     lines = list(ServiceLine.objects.filter(
         decision__person__municipality=municipality, end__isnull=True,
-        start__lte=as_of).select_related("service_version"))
+        start__lte=as_of).select_related("service_version").order_by("pk"))
     for line in lines:
         months = line.service_version.revision_interval_months or 6
         if rng.random() < 0.06:
@@ -222,10 +223,10 @@ def _orders(rng, municipality, as_of) -> dict[str, int]:
         decision__person__municipality=municipality, orders__isnull=True,
         service_version__service__code="hjemmesykepleie",
         start__gte=as_of - dt.timedelta(days=120), start__lte=as_of).exclude(
-        end__lt=as_of).select_related("decision", "provider_unit"))
+        end__lt=as_of).select_related("decision", "provider_unit").order_by("pk"))
     staff: dict[int, User] = {}
     for user in User.objects.filter(role__in=[Role.PROVIDER_LEADER, Role.PROVIDER_STAFF],
-                                    municipalities=municipality).order_by("role"):
+                                    municipalities=municipality).order_by("role", "username"):
         staff.setdefault(user.provider_unit_id, user)
     fallback = User.objects.filter(municipalities=municipality).order_by("pk").first()
     orders = []
