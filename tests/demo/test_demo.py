@@ -155,7 +155,7 @@ def test_hospital_stays_are_shaped_by_report_002():
 
 
 @pytest.mark.django_db
-def test_places_are_nearly_full_with_a_queue_and_houses_over_their_rota():
+def test_places_are_nearly_full_with_a_queue_houses_over_their_rota_and_respite_plans():
     """Issue 8's demo: a caseworker deciding a long-term place finds one free, and a
     person found qualified can join the list and get the next one; one staffed house has
     more decided hours than its rota (report 001: 13-23 % over, l.684-688)."""
@@ -177,3 +177,13 @@ def test_places_are_nearly_full_with_a_queue_and_houses_over_their_rota():
     furulia = houses["Furulia bofellesskap (demo)"]
     assert furulia.users == 6 and 1.1 <= furulia.decided_share <= 1.25
     assert furulia.cost and houses["Strandveien bolig (demo)"].decided_share <= 1.0
+    # The respite home: guests on rotating plans within its weekend rota and beds, and one
+    # guest without a plan (report 001 l.1459-1461).
+    from tildel.housing import respite
+    from tildel.housing.models import RespiteHome
+
+    overview = respite.home_overview(RespiteHome.objects.get(), AS_OF)
+    planned = [g for g in overview.guests if g.stays]
+    assert len(planned) >= 3 and len(planned) == len(overview.guests) - 1
+    assert not overview.full and not any(g.gaps for g in overview.guests)
+    assert 0 < max(overview.nights) <= overview.home.beds

@@ -42,6 +42,7 @@ from .calibration import AGE_GROUP_SHARES, LEVEL_SHARES_2021, STAVANGER_DISTRICT
 from .hospital import build_hospital
 from .housing import build_house_accounts, build_housing
 from .places import build_places
+from .respite import build_respite
 from .sizes import SIZES, DemoSize
 
 DEMO_PASSWORD = "tildel-demo"  # noqa: S105 - printed by `make run`; demo data only
@@ -85,7 +86,7 @@ def reset_database() -> None:
     """
     from tildel.exchange import models as exchange
     from tildel.hospital.models import DischargeRate, HospitalStay
-    from tildel.housing.models import RotaShift
+    from tildel.housing.models import RespiteHome, RespitePlan, RotaShift
     from tildel.insight import models as insight
     from tildel.places import models as places
 
@@ -95,7 +96,8 @@ def reset_database() -> None:
         for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
                       exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
                       HospitalStay, DischargeRate, places.WaitingListEntry, places.Deviation,
-                      places.Occupancy, places.Place, places.Institution, RotaShift):
+                      places.Occupancy, places.Place, places.Institution, RotaShift,
+                      RespitePlan, RespiteHome):
             model.objects.all().delete()
         delete_casework()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
@@ -492,6 +494,7 @@ class Generator:
             build_places(municipality, districts, self.as_of, self.seed, self.size.recipients,
                          self.progress)
             build_house_accounts(municipality, self.as_of, self.seed)
+            build_respite(municipality, self.as_of, self.size.recipients)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import BpaArrangement, IndividualPlan, RotaShift
+from .models import (
+    BpaArrangement,
+    IndividualPlan,
+    RespiteHome,
+    RespitePlan,
+    RespiteStay,
+    RotaShift,
+)
 
 
 @admin.register(RotaShift)
@@ -19,3 +26,28 @@ class IndividualPlanAdmin(admin.ModelAdmin):
 class BpaArrangementAdmin(admin.ModelAdmin):
     list_display = ["pk", "provider", "contract_from", "contract_to", "last_inspection"]
     raw_id_fields = ["line"]
+
+
+@admin.register(RespiteHome)
+class RespiteHomeAdmin(admin.ModelAdmin):
+    list_display = ["unit", "beds", "cycle_weeks", "cycle_start"]
+
+
+class RespiteStayInline(admin.TabularInline):
+    model = RespiteStay
+    extra = 0
+
+
+@admin.register(RespitePlan)
+class RespitePlanAdmin(admin.ModelAdmin):
+    """Read-only: stays are checked against the rota and beds on the Avlastning screen."""
+
+    list_display = ["pk", "home", "version", "changed_at"]
+    readonly_fields = ["line", "home", "version", "changed_at", "changed_by"]
+    inlines = [RespiteStayInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

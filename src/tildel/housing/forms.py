@@ -74,3 +74,52 @@ class BpaForm(AccessibleErrorsMixin, forms.Form):
         if inspected and inspected > timezone.localdate():
             self.add_error("last_inspection", "Datoen kan ikke være frem i tid.")
         return data
+
+
+class RespiteStayForm(AccessibleErrorsMixin, forms.Form):
+    """One stay of an oppholdsplan (avlastning)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    week = forms.IntegerField(label="Uke i syklusen", min_value=1, max_value=52,
+                              error_messages={"min_value": "Uken må være 1 eller mer.",
+                                              "max_value": "Uken kan ikke være over 52."})
+    weekday = forms.TypedChoiceField(label="Ankomstdag", coerce=int, choices=RotaShift.WEEKDAYS)
+    arrive = forms.TimeField(label="Ankomst", widget=TIME)
+    nights = forms.IntegerField(label="Døgn", min_value=1, max_value=14,
+                                error_messages={"min_value": "Et opphold må vare minst ett døgn.",
+                                                "max_value": "Et opphold kan vare høyst 14 "
+                                                             "døgn."})
+    leave = forms.TimeField(label="Hjem", widget=TIME,
+                            help_text="Klokkeslett hjem, det siste døgnet.")
+
+    def __init__(self, *args, cycle_weeks: int = 12, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["week"].max_value = cycle_weeks
+        self.fields["week"].widget.attrs["max"] = cycle_weeks
+        self.fields["week"].help_text = f"1–{cycle_weeks}; planen gjentas hver {cycle_weeks}. uke."
+        self.cycle_weeks = cycle_weeks
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week > self.cycle_weeks:
+            raise forms.ValidationError(f"Uken må være fra 1 til {self.cycle_weeks}.")
+        return week
+
+
+class RespiteHomeForm(AccessibleErrorsMixin, forms.Form):
+    """Senger og syklus for an avlastningsbolig."""
+
+    beds = forms.IntegerField(label="Senger", min_value=1, max_value=100,
+                              error_messages={"min_value": "Boligen må ha minst én seng."})
+    cycle_weeks = forms.IntegerField(label="Uker i syklusen", min_value=1, max_value=52,
+                                     error_messages={
+                                         "min_value": "Syklusen må være minst én uke.",
+                                         "max_value": "Syklusen kan være høyst 52 uker."})
+    cycle_start = forms.DateField(label="Syklusens første mandag", widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean_cycle_start(self):
+        day = self.cleaned_data["cycle_start"]
+        if day.weekday() != 0:
+            raise forms.ValidationError("Syklusen må starte på en mandag.")
+        return day

@@ -94,3 +94,85 @@ class BpaArrangement(models.Model):
 
     def __str__(self) -> str:
         return f"BPA ({self.get_provider_display()})"
+
+
+class RespiteHome(models.Model):
+    """Avlastningsbolig: a respite unit's beds and the cycle its stay plans rotate over
+    (report 001 l.1459-1461: Molde's 12 weeks). Rules in ``tildel.rules.respite``."""
+
+    unit = models.OneToOneField(ProviderUnit, on_delete=models.PROTECT,
+                                related_name="respite_home", verbose_name="enhet")
+    beds = models.PositiveSmallIntegerField("senger")
+    cycle_weeks = models.PositiveSmallIntegerField("uker i syklusen", default=12)
+    cycle_start = models.DateField("syklusens første mandag")
+
+    class Meta:
+        verbose_name = "avlastningsbolig"
+        verbose_name_plural = "avlastningsboliger"
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} ({self.beds} senger)"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.cycle_start is not None and self.cycle_start.weekday() != 0:
+            errors["cycle_start"] = "Syklusen må starte på en mandag."
+        if self.cycle_weeks is not None and not 1 <= self.cycle_weeks <= 52:
+            errors["cycle_weeks"] = "Syklusen må være fra 1 til 52 uker."
+        if self.beds is not None and self.beds < 1:
+            errors["beds"] = "Boligen må ha minst én seng."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RespitePlan(models.Model):
+    """Oppholdsplan: the fixed, rotating stays of one respite decision line, matched to the
+    home's rota (report 001 l.1459-1461)."""
+
+    line = models.OneToOneField("casework.ServiceLine", on_delete=models.PROTECT,
+                                related_name="respite_plan", verbose_name="tjeneste i vedtak")
+    home = models.ForeignKey(RespiteHome, on_delete=models.PROTECT, related_name="plans",
+                             verbose_name="avlastningsbolig")
+    version = models.PositiveIntegerField("versjon", default=0)
+    changed_at = models.DateTimeField("endret", auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name="endret av")
+
+    class Meta:
+        verbose_name = "oppholdsplan"
+        verbose_name_plural = "oppholdsplaner"
+
+    def __str__(self) -> str:
+        return f"Oppholdsplan ({self.home.unit.name})"
+
+
+class RespiteStay(models.Model):
+    """One stay of an oppholdsplan: arrival in a week of the cycle, nights, departure."""
+
+    WEEKDAYS = RotaShift.WEEKDAYS
+
+    plan = models.ForeignKey(RespitePlan, on_delete=models.CASCADE, related_name="stays",
+                             verbose_name="oppholdsplan")
+    week = models.PositiveSmallIntegerField("uke i syklusen")
+    weekday = models.PositiveSmallIntegerField("ankomstdag", choices=WEEKDAYS)
+    arrive = models.TimeField("ankomst")
+    nights = models.PositiveSmallIntegerField("døgn")
+    leave = models.TimeField("hjem")
+
+    class Meta:
+        verbose_name = "opphold"
+        verbose_name_plural = "opphold"
+        ordering = ["plan", "week", "weekday", "arrive"]
+
+    def __str__(self) -> str:
+        from tildel.rules import respite
+
+        return respite.describe(self.as_rule())
+
+    def as_rule(self):
+        from tildel.rules import respite
+
+        return respite.Stay(self.week, self.weekday, self.arrive, self.nights, self.leave)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import respite_views, views
 
 app_name = "housing"
 
@@ -13,4 +13,9 @@ urlpatterns = [
          name="individual-plan"),
     path("bpa/", views.bpa, name="bpa"),
     path("bpa/<int:pk>/", views.bpa_edit, name="bpa-edit"),
+    path("avlastning/", respite_views.overview, name="respite"),
+    path("avlastning/bolig/<int:pk>/", respite_views.home_settings, name="respite-home"),
+    path("avlastning/plan/<int:pk>/", respite_views.plan, name="respite-plan"),
+    path("avlastning/plan/<int:pk>/opphold/<int:stay>/fjern/", respite_views.remove_stay,
+         name="respite-remove"),
 ]

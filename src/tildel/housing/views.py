@@ -28,9 +28,9 @@ from .models import IndividualPlan, RotaShift
 ROLES = (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST)
 
 
-def _houses(request):
+def _houses(request, kinds=(ProviderKind.HOUSING_HABILITATION,)):
     houses = ProviderUnit.objects.filter(municipality=user_municipality(request),
-                                         kind=ProviderKind.HOUSING_HABILITATION)
+                                         kind__in=kinds)
     if request.user.role == Role.PROVIDER_LEADER:
         houses = houses.filter(pk=request.user.provider_unit_id)
     return houses.order_by("name")
@@ -68,7 +68,9 @@ def overview(request):
 def _house(request, pk: int) -> ProviderUnit:
     if request.user.role not in (Role.PROVIDER_LEADER, Role.OFFICE_LEADER):
         raise PermissionDenied
-    return get_object_or_404(_houses(request), pk=pk)
+    # A respite home's rota is the one its stay plans are matched to (tildel.rules.respite).
+    return get_object_or_404(_houses(request, (ProviderKind.HOUSING_HABILITATION,
+                                               ProviderKind.RESPITE)), pk=pk)
 
 
 @role_required(Role.PROVIDER_LEADER, Role.OFFICE_LEADER)
