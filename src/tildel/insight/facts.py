@@ -35,7 +35,7 @@ from tildel.casework.models.orders import Order
 from tildel.hospital.models import DischargeRate, HospitalStay
 from tildel.insight.models import CoercionDecision, NeedsGroupingVersion, Population, UnitStaffing
 from tildel.pathways.models import Pathway
-from tildel.places.models import WaitingListEntry
+from tildel.places.models import Deviation, WaitingListEntry
 from tildel.rules.hours import weekly_hours
 from tildel.rules.indicators import facts as rows
 from tildel.rules.indicators.needs import NeedsGrouping
@@ -325,11 +325,27 @@ def waiting_lists(scope: Scope, first: dt.date, last: dt.date) -> list[rows.Wait
     return result
 
 
+def deviations(scope: Scope, first: dt.date, last: dt.date) -> list[rows.DeviationFact]:
+    """Deviations in [first, last]; one without a person belongs to its institution's
+    district (or to the whole municipality only)."""
+    qs = Deviation.objects.filter(municipality_id=scope.municipality_id,
+                                  occurred_on__range=(first, last))
+    if scope.district_ids is not None:
+        qs = qs.filter(Q(person__district_id__in=scope.district_ids)
+                       | Q(person__isnull=True,
+                           institution__district_id__in=scope.district_ids))
+    return [rows.DeviationFact(pk, kind, occurred, person, person_district or place_district)
+            for pk, kind, occurred, person, person_district, place_district in qs.values_list(
+                "id", "kind", "occurred_on", "person_id", "person__district_id",
+                "institution__district_id")]
+
+
 READERS = {"services": services, "pathways": pathways, "applications": applications,
            "decisions": decisions, "complaints": complaints, "revisions": revisions,
            "orders": orders, "assessments": assessments, "coercions": coercions,
            "population": population, "staffing": staffing, "hospital": hospital,
-           "discharge_rates": discharge_rates, "waiting_lists": waiting_lists}
+           "discharge_rates": discharge_rates, "waiting_lists": waiting_lists,
+           "deviations": deviations}
 
 
 def needs_groupings() -> list[NeedsGrouping]:
@@ -386,6 +402,9 @@ def _first_day(scope: Scope, table: str) -> dt.date | None:
     if table == "waiting_lists":
         return WaitingListEntry.objects.filter(scope.persons("person")).aggregate(
             d=Min("qualified_on"))["d"]
+    if table == "deviations":
+        return Deviation.objects.filter(municipality_id=scope.municipality_id).aggregate(
+            d=Min("occurred_on"))["d"]
     raise ValueError(f"unknown fact table {table!r}")
 
 

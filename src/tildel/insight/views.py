@@ -28,7 +28,7 @@ from tildel.insight.models import CoercionDecision
 from tildel.organisation.models import ProviderUnit
 from tildel.pathways.models import Pathway
 from tildel.people.models import Person
-from tildel.places.models import WaitingListEntry
+from tildel.places.models import Deviation, WaitingListEntry
 from tildel.rules import indicators as ind
 from tildel.rules.indicators import equal_treatment, needs
 from tildel.rules.indicators.catalogue import AGE_BANDS, OUTCOMES
@@ -50,7 +50,7 @@ SUBJECT_NAMES = {
     "person": "Personer", "pathway": "Forløp", "case": "Saker", "complaint": "Klager",
     "revision": "Revurderinger", "order": "Bestillinger", "line": "Vedtatte tjenester",
     "assessment": "Kartlegginger", "coercion": "Tvangsvedtak", "unit_month": "Enhetsmåneder",
-    "stay": "Sykehusopphold", "waiting": "Ventelisteoppføringer",
+    "stay": "Sykehusopphold", "waiting": "Ventelisteoppføringer", "deviation": "Avvik",
 }
 
 
@@ -485,6 +485,16 @@ def _subject_rows(subject: str, ids: list, allowed: set[str]) -> tuple[list, lis
                          "url": _link(allowed, "person", "person-overview", e.person_id),
                          "person": e.person})
         headings = ["Person", "Venteliste", "Behov", "Kvalifisert", "Fikk plass"]
+    elif subject == "deviation":
+        items = Deviation.objects.filter(pk__in=ids).select_related(
+            "person", "institution").order_by("occurred_on", "pk")
+        for d in items:
+            rows.append({"cells": [d.person.full_name if d.person else "–",
+                                   d.get_kind_display(), d.occurred_on,
+                                   d.institution.name if d.institution else "–"],
+                         "url": _link(allowed, "person", "person-overview", d.person_id),
+                         "person": d.person})
+        headings = ["Person", "Avvik", "Dato", "Institusjon"]
     elif subject == "unit_month":
         names = dict(ProviderUnit.objects.filter(
             pk__in={unit for unit, _ in ids}).values_list("pk", "name"))

@@ -33,6 +33,12 @@ class ListKind(Enum):
         self.key, self.label = key, label
 
 
+#: Kinds of deviation (avvik) recorded for places (report 002 L414-420: waiting lists and
+#: deviations such as a measure that cannot be started; corridor patients, overcrowding).
+DEVIATION_KINDS = (("not_started", "Tiltak kan ikke settes i gang"),
+                   ("corridor", "Korridorpasient"), ("overcrowded", "Overbelegg"))
+
+
 ONLY_SAFE_OPTION = ("Når langtidsopphold i sykehjem er det eneste forsvarlige tilbudet, har "
                     "personen rett til plass og skal tildeles den, ikke settes på venteliste "
                     "(helse- og omsorgstjenesteloven § 3-2 a). Fatt vedtak om langtidsopphold "

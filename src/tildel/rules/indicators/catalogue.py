@@ -658,6 +658,14 @@ def _on_list(facts: Facts, timeline: Timeline) -> Iterator[Item]:
         yield (snaps.ending_in(e.qualified, e.left), e, e.entry, 1.0, e.list)
 
 
+def _deviations(facts: Facts, timeline: Timeline) -> Iterator[Item]:
+    """Deviations registered in the period, one each, by kind."""
+    for d in facts.deviations:
+        w = timeline.at(d.occurred)
+        if w is not None:
+            yield (w, d, d.deviation, 1.0, d.kind)
+
+
 # -- the catalogue -----------------------------------------------------------------------
 
 def _d(**kwargs) -> Indicator:
@@ -897,6 +905,12 @@ INDICATORS: tuple[Indicator, ...] = (
        unit=Unit.COUNT, sources=(Source(R002, "L414-420", "ventelister og avvik"),),
        tables=("waiting_lists",), groupings=("district",), subject="waiting",
        numerator=_on_list, numerator_name="På venteliste", categories=WAITING_LISTS),
+    _d(code="avvik-plasser", topic="Plasser og ventelister",
+       name="Avvik: tiltak som ikke kan settes i gang, korridorpasienter og overbelegg",
+       definition="Registrerte avvik med dato i perioden, per type avvik.",
+       unit=Unit.COUNT, sources=(Source(R002, "L414-420", "ventelister og avvik"),),
+       tables=("deviations",), groupings=("district",), subject="deviation",
+       numerator=_deviations, numerator_name="Avvik", categories=places_rules.DEVIATION_KINDS),
     # Report 003 (Helsedirektoratet): coverage and needs.
     _d(code="brukere-per-1000", denominator_people=False, topic="Dekning",
        name="Tjenestemottakere per 1 000 innbyggere",

@@ -217,6 +217,20 @@ class DischargeRateFact(NamedTuple):
     caseworker: int | None = None
 
 
+class DeviationFact(NamedTuple):
+    """One deviation (avvik): a measure that could not be started, a corridor patient,
+    overcrowding (report 002 L414-420)."""
+
+    deviation: int
+    kind: str  # places.Deviation.Kind value
+    occurred: dt.date
+    person: int | None
+    district: int | None  # the person's district, else the institution's
+    office: int | None = None
+    unit: int | None = None
+    caseworker: int | None = None
+
+
 class WaitingFact(NamedTuple):
     """One person on a waiting list (venteliste) for a place or service."""
 
@@ -258,6 +272,7 @@ class Facts:
     hospital: Sequence[HospitalFact] = ()
     discharge_rates: Sequence[DischargeRateFact] = ()
     waiting_lists: Sequence[WaitingFact] = ()
+    deviations: Sequence[DeviationFact] = ()
     needs_groupings: Sequence = ()  # needs.NeedsGrouping versions; default if empty
     cache: dict = field(default_factory=dict, repr=False)
 
@@ -270,4 +285,4 @@ class Facts:
 
 TABLES = ("services", "pathways", "applications", "decisions", "complaints", "revisions",
           "orders", "assessments", "coercions", "population", "staffing", "hospital",
-          "discharge_rates", "waiting_lists")
+          "discharge_rates", "waiting_lists", "deviations")
