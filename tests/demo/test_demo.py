@@ -187,3 +187,12 @@ def test_places_are_nearly_full_with_a_queue_houses_over_their_rota_and_respite_
     assert len(planned) >= 3 and len(planned) == len(overview.guests) - 1
     assert not overview.full and not any(g.gaps for g in overview.guests)
     assert 0 < max(overview.nights) <= overview.home.beds
+    # BPA follow-up: most running BPA decisions have an arrangement, and the page has
+    # something to find (a missing contract, an expired one or an overdue inspection).
+    from tildel.housing.services import bpa_rows
+    from tildel.people.models import Person
+
+    bpa = bpa_rows(Person.objects.all(), AS_OF)
+    assert len(bpa) >= 10
+    assert sum(1 for r in bpa if r.arrangement is not None) >= 0.7 * len(bpa)
+    assert any(r.problems for r in bpa) and any(not r.problems for r in bpa)

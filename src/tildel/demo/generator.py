@@ -40,7 +40,7 @@ from tildel.rules.financing.levels import DEFAULT_BANDS, LEVELS_IN_ORDER, Level
 
 from .calibration import AGE_GROUP_SHARES, LEVEL_SHARES_2021, STAVANGER_DISTRICTS
 from .hospital import build_hospital
-from .housing import build_house_accounts, build_housing
+from .housing import build_bpa, build_house_accounts, build_housing
 from .places import build_places
 from .respite import build_respite
 from .sizes import SIZES, DemoSize
@@ -86,7 +86,13 @@ def reset_database() -> None:
     """
     from tildel.exchange import models as exchange
     from tildel.hospital.models import DischargeRate, HospitalStay
-    from tildel.housing.models import RespiteHome, RespitePlan, RotaShift
+    from tildel.housing.models import (
+        BpaArrangement,
+        IndividualPlan,
+        RespiteHome,
+        RespitePlan,
+        RotaShift,
+    )
     from tildel.insight import models as insight
     from tildel.places import models as places
 
@@ -97,7 +103,7 @@ def reset_database() -> None:
                       exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
                       HospitalStay, DischargeRate, places.WaitingListEntry, places.Deviation,
                       places.Occupancy, places.Place, places.Institution, RotaShift,
-                      RespitePlan, RespiteHome):
+                      RespitePlan, RespiteHome, BpaArrangement, IndividualPlan):
             model.objects.all().delete()
         delete_casework()
         for model in (insight.CoercionDecision, insight.UnitStaffing, insight.Population):
@@ -495,6 +501,7 @@ class Generator:
                          self.progress)
             build_house_accounts(municipality, self.as_of, self.seed)
             build_respite(municipality, self.as_of, self.size.recipients)
+            build_bpa(municipality, self.as_of, self.seed)
         return DemoResult(municipality, persons, decisions, lines, logins)
 
 

@@ -111,3 +111,37 @@ def _accounts(house, weekly: float, as_of: dt.date, rng) -> None:
                                  amount=cost.quantize(Decimal(1)), file_name="demo"))
         month = following
     AccountEntry.objects.bulk_create(rows)
+
+
+def build_bpa(municipality, as_of: dt.date, seed: int) -> int:
+    """BPA arrangements for most running BPA decisions: municipal or a private provider,
+    a work supervisor, a contract and the last inspection; some with the contract missing,
+    expired or the inspection overdue, as the BPA page is meant to find (report 001
+    l.1504-1533)."""
+    from tildel.housing.models import BpaArrangement
+
+    rng = random.Random(seed * 53 + 7)
+    lines = list(ServiceLine.objects.active_on(as_of).filter(
+        decision__person__municipality=municipality, granted=True,
+        decision__status=Decision.Status.DECIDED, service_version__service__code="bpa",
+        bpa__isnull=True).select_related("decision__person").order_by("pk"))
+    made = []
+    for line in lines:
+        roll = rng.random()
+        if roll < 0.1:
+            continue  # no arrangement registered: "Mangler avtale"
+        private = rng.random() < 0.4
+        contract_from = line.start
+        contract_to = None
+        if roll > 0.9:
+            contract_to = as_of - dt.timedelta(days=rng.randint(5, 60))  # expired
+        last = as_of - dt.timedelta(days=rng.randint(20, 500))
+        made.append(BpaArrangement(
+            line=line, provider=BpaArrangement.Provider.PRIVATE if private
+            else BpaArrangement.Provider.MUNICIPAL,
+            provider_name="Assistanse Nord AS (demo)" if private else "",
+            work_supervisor=f"{line.decision.person.given_name} selv" if rng.random() < 0.6
+            else "Pårørende (demo)", contract_from=contract_from, contract_to=contract_to,
+            last_inspection=last if last >= contract_from else None))
+    BpaArrangement.objects.bulk_create(made)
+    return len(made)
