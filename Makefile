@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_SIZE ?= medium
 
-.PHONY: run test lint bench bench-pg bench-insight bench-exchange clean install serve demo format
+.PHONY: run test lint bench bench-pg bench-insight bench-exchange bench-search clean install serve demo format
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(BIN)/tildel: pyproject.toml
@@ -53,6 +53,11 @@ bench-insight: install
 ## bench-exchange: KPR export and JSONL import on the city-size demo on a throwaway PostgreSQL.
 bench-exchange: install
 	bench/with-postgres $(BIN)/python bench/exchange_bench.py
+
+## bench-search: person search over the city (60,000) and 500,000 persons on a throwaway
+## PostgreSQL.
+bench-search: install
+	bench/with-postgres $(BIN)/python bench/search_bench.py
 
 ## bench-pg: the same benchmarks on a throwaway PostgreSQL server (5 million visit rows).
 bench-pg: install

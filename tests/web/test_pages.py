@@ -71,6 +71,24 @@ def test_search_by_name_number_and_birth_date(client, caseworker, world):
     assert "Skriv minst to tegn" in page
 
 
+def test_birth_date_search_takes_both_centuries_and_skips_impossible_dates(world):
+    from tildel.people.models import Person
+    from tildel.people.search import search
+
+    leap = world.person(given="Skudd", family="Dag", birth=dt.date(2000, 2, 29))
+    old = world.person(given="Gammel", family="Dag", birth=dt.date(1912, 3, 1))
+    young = world.person(given="Ung", family="Dag", birth=dt.date(2012, 3, 1))
+    assert search(Person.objects.all(), "290200") == [leap]  # 1900 was no leap year
+    assert {p.pk for p in search(Person.objects.all(), "010312")} == {old.pk, young.pk}
+    assert search(Person.objects.all(), "310299") == []
+    assert search(Person.objects.all(), "991399") == []
+    # Names are ordered without regard to case.
+    world.person(given="Eva", family="dahl", birth=dt.date(1950, 1, 1))
+    world.person(given="Eva", family="Dbx", birth=dt.date(1950, 1, 2))
+    assert [p.family_name for p in search(Person.objects.all(), "d")] == [
+        "Dag", "Dag", "Dag", "dahl", "Dbx"]
+
+
 def test_search_results_link_by_internal_id_never_by_number(client, caseworker, world):
     person = world.person(given="Ingrid", family="Solberg")
     client.force_login(caseworker)

@@ -70,7 +70,10 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["district", "family_name"]),
+            models.Index(fields=["birth_date"]),  # search by ddmmyy
         ]
+        # On PostgreSQL, migration 0003 also indexes UPPER(family_name) and
+        # UPPER(given_name) for the case-insensitive prefix search (tildel.people.search).
 
     def __str__(self) -> str:
         return self.full_name

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from .models import Person
 
@@ -21,11 +25,10 @@ def search(persons: QuerySet[Person], query: str, limit: int = 25) -> list[Perso
         if len(compact) == 11:
             hits = persons.filter(id_number=compact)
         elif len(compact) == 6:
-            day, month, year = int(compact[:2]), int(compact[2:4]), int(compact[4:])
-            if not (1 <= day <= 31 and 1 <= month <= 12):
+            days = _birth_dates(compact)
+            if not days:
                 return []
-            hits = persons.filter(birth_date__day=day, birth_date__month=month,
-                                  birth_date__year__in=[1900 + year, 2000 + year])
+            hits = persons.filter(birth_date__in=days)  # uses the birth-date index
         else:
             return []
     else:
@@ -33,5 +36,18 @@ def search(persons: QuerySet[Person], query: str, limit: int = 25) -> list[Perso
         for word in query.split():
             condition &= Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
         hits = persons.filter(condition)
-    return list(hits.select_related("district").order_by("family_name", "given_name", "id")
-                [:limit])
+    # Ordered by the upper-cased names: PostgreSQL then finds the matches through the
+    # prefix indexes and sorts only those, instead of walking the name index in order and
+    # filtering (half a second over 500,000 persons when the prefix is rare).
+    return list(hits.select_related("district").order_by(
+        Upper("family_name"), Upper("given_name"), "id")[:limit])
+
+
+def _birth_dates(ddmmyy: str) -> list[dt.date]:
+    """The real dates ``ddmmyy`` can be, in the 1900s and 2000s (none for 31.02)."""
+    day, month, year = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
+    found = []
+    for century in (1900, 2000):
+        with contextlib.suppress(ValueError):
+            found.append(dt.date(century + year, month, day))
+    return found
