@@ -80,8 +80,8 @@ def test_a_stay_outside_the_rota_is_refused_with_the_uncovered_time(home, client
     response = client.post(url, stay(2, leave="21:00"))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Ingen vakt i turnusen er på jobb hele oppholdet" in body
-    assert "søndag 20:00–søndag 21:00" in body
+    assert "Turnusen har ingen vakt på jobb i deler av oppholdet" in body
+    assert "uke 2 søndag 20:00–21:00" in body
     assert not RespiteStay.objects.exists()
 
 
@@ -91,7 +91,8 @@ def test_more_guests_than_beds_is_refused_and_nothing_is_saved(home, client):
         assert client.post(f"/avlastning/plan/{guest.pk}/", stay(4)).status_code == 302
     third = client.post(f"/avlastning/plan/{home.guests[2].pk}/", stay(4))
     assert third.status_code == 400
-    assert "Flere gjester enn senger: uke 4 fredag (3 gjester, 2 senger)" in \
+    # Week 4 of the cycle from 2 November is 27 November.
+    assert "Flere gjester enn senger: fredag 27.11.2026 (3 gjester, 2 senger)" in \
         third.content.decode()
     assert RespiteStay.objects.count() == 2
     assert client.post(f"/avlastning/plan/{home.guests[2].pk}/", stay(5)).status_code == 302
@@ -157,7 +158,7 @@ def test_a_home_cannot_shrink_below_its_plans(home, client):
     assert "Planene har opphold i uke 9" in shorter.content.decode()
     fewer = client.post(url, {"beds": 1, "cycle_weeks": 12,
                               "cycle_start": CYCLE_START.isoformat()})
-    assert "flere gjester enn 1 senger" in fewer.content.decode()
+    assert "flere gjester enn 1 seng:" in fewer.content.decode()
     tuesday = client.post(url, {"beds": 3, "cycle_weeks": 12, "cycle_start": "2026-11-03"})
     assert "Syklusen må starte på en mandag." in tuesday.content.decode()
     assert RespiteHome.objects.get().beds == 2
@@ -184,12 +185,22 @@ def test_the_overview_costs_the_same_queries_for_3_or_30_guests(home, client):
         return len(captured)
 
     for n, guest in enumerate(home.guests):
-        respite.add_stay(respite.plan_for(guest), rules.Stay(n + 1, 4, T(15), 1, T(12)),
-                         version=0, user=home.caseworker, today=TODAY)
+        respite.add_stay(guest, rules.Stay(n + 1, 4, T(15), 1, T(12)), version=0,
+                         user=home.caseworker, today=TODAY)
     few = queries()
     for n in range(27):
         home.grant(home.person(given=f"G{n}", birth=dt.date(1950, 1, 1) + dt.timedelta(days=n)),
                    home.unit, code="avlastning-institusjon")
+    for n in range(3):  # more homes, each with a guest on a plan
+        unit = ProviderUnit.objects.create(municipality=home.municipality, name=f"Hus {n}",
+                                           kind=ProviderKind.RESPITE)
+        services.add_shift(unit, position="Dag", weekday=4, start=T(8), end=T(22))
+        services.add_shift(unit, position="Natt", weekday=4, start=T(22), end=T(12))
+        RespiteHome.objects.create(unit=unit, beds=1, cycle_weeks=12, cycle_start=CYCLE_START)
+        guest = home.grant(home.person(given=f"H{n}", birth=dt.date(1960, 1, 1 + n)), unit,
+                           code="avlastning-institusjon")
+        respite.add_stay(guest, rules.Stay(1, 4, T(9), 1, T(12)), version=0,
+                         user=home.caseworker, today=TODAY)
     assert queries() == few
 
 
@@ -207,4 +218,87 @@ def test_the_home_leader_edits_the_respite_rota_and_plans_follow_it(home, client
 
     RotaShift.objects.filter(unit=home.unit, position="Kveld").delete()
     page = client.get("/avlastning/").content.decode()
-    assert "Turnusen dekker ikke: søndag 20:00–søndag 21:00" in page
+    assert "Turnusen dekker ikke: uke 2 søndag 20:00–21:00" in page
+
+
+
+def test_only_a_running_decided_line_gets_a_plan_and_a_look_creates_nothing(home, client):
+    from tildel.casework.models import Decision
+
+    client.force_login(home.caseworker)
+    ada, bo = home.guests[0], home.guests[1]
+    assert client.get(f"/avlastning/plan/{ada.pk}/").status_code == 200
+    assert not RespitePlan.objects.exists()  # opening the page makes no plan
+    Decision.objects.filter(pk=ada.decision_id).update(status=Decision.Status.DRAFT)
+    draft = client.post(f"/avlastning/plan/{ada.pk}/", stay(4))
+    assert draft.status_code == 409 and "fattet vedtak" in draft.content.decode()
+    bo.end = TODAY - dt.timedelta(days=1)
+    bo.save()
+    ended = client.post(f"/avlastning/plan/{bo.pk}/", stay(4))
+    assert ended.status_code == 409 and "kan ikke planlegges flere" in ended.content.decode()
+    assert not RespiteStay.objects.exists()
+    other = home.grant(home.person(given="Hjem"), home.east_unit)  # home nursing
+    removal = client.post(f"/avlastning/plan/{other.pk}/opphold/1/fjern/", {"version": 0},
+                          follow=True)
+    assert removal.status_code == 409 and "ingen oppholdsplan" in removal.content.decode()
+    empty = client.post(f"/avlastning/plan/{home.guests[2].pk}/", {})
+    assert empty.status_code == 400 and "Dette feltet er påkrevd" in empty.content.decode()
+
+
+def test_beds_are_counted_on_dates_within_each_decisions_period(home, client):
+    """A decision that ends before a date holds no bed that date, and its stays after the
+    end are not listed."""
+    client.force_login(home.caseworker)
+    for guest in home.guests[:2]:
+        guest.end = TODAY + dt.timedelta(days=1)
+        guest.save()
+        assert client.post(f"/avlastning/plan/{guest.pk}/", stay(8)).status_code == 302
+    # Week 8 is 25 December, after both decisions end: the third guest gets the bed.
+    assert client.post(f"/avlastning/plan/{home.guests[2].pk}/", stay(8)).status_code == 302
+    page = client.get(f"/avlastning/plan/{home.guests[0].pk}/").content.decode()
+    assert "25.12.2026" not in page
+    third = client.get(f"/avlastning/plan/{home.guests[2].pk}/").content.decode()
+    assert "fredag 25.12.2026" in third
+
+
+def test_a_revised_decision_copies_the_previous_plan(home, client):
+    from tildel.casework.models import ServiceLine
+
+    client.force_login(home.caseworker)
+    old = home.guests[0]
+    client.post(f"/avlastning/plan/{old.pk}/", stay(2))
+    client.post(f"/avlastning/plan/{old.pk}/", stay(6, version=1))
+    old.end = TODAY
+    old.save()
+    new = ServiceLine.objects.get(pk=home.grant(
+        old.decision.person, home.unit, code="avlastning-institusjon",
+        start=TODAY + dt.timedelta(days=1)).pk)
+    url = f"/avlastning/plan/{new.pk}/"
+    assert "Kopier oppholdene fra forrige vedtak" in client.get(url).content.decode()
+    copied = client.post(f"{url}kopier/", follow=True)
+    assert "2 opphold er kopiert fra forrige vedtak" in copied.content.decode()
+    assert RespiteStay.objects.filter(plan__line=new).count() == 2
+    again = client.post(f"{url}kopier/", follow=True)
+    assert "kopier bare til en tom plan" in again.content.decode()
+
+
+def test_removing_a_shift_that_stays_need_warns_the_leader(home, client):
+    from tildel.housing.models import RotaShift
+
+    client.force_login(home.home_leader)
+    client.post(f"/avlastning/plan/{home.guests[0].pk}/", stay(2))
+    shift = RotaShift.objects.get(unit=home.unit, weekday=6)
+    response = client.post(f"/bo-og-habilitering/{home.unit.pk}/turnus/{shift.pk}/slett/",
+                           follow=True)
+    assert "dekker ikke lenger hele oppholdet for 1 gjest i" in response.content.decode()
+
+
+def test_a_short_cycle_refuses_a_stay_as_long_as_itself(home, client):
+    client.force_login(home.leader)
+    url = f"/avlastning/bolig/{home.home.pk}/"
+    assert client.post(url, {"beds": 2, "cycle_weeks": 1,
+                             "cycle_start": CYCLE_START.isoformat()}).status_code == 302
+    response = client.post(f"/avlastning/plan/{home.guests[0].pk}/",
+                           stay(1, weekday=0, arrive="10:00", nights=7, leave="09:00"))
+    assert response.status_code == 400
+    assert "like lenge som syklusen" in response.content.decode()

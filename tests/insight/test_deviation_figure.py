@@ -67,3 +67,20 @@ def test_the_drilldown_lists_the_deviations_in_scope_and_logs_the_named_person(d
                            "&from=2026-03&to=2026-03&period=month&fersk=1")
     assert dashboard.status_code == 200
     assert "Avvik: tiltak som ikke kan settes i gang" in dashboard.content.decode()
+
+
+def test_a_provider_leader_sees_no_deviations_or_waiting_lists_of_others(deviations, client):
+    """A unit's leader reads figures for the unit's own users; deviations and waiting lists
+    belong to no unit, so the leader gets none (and no names)."""
+    w = deviations
+    scope = facts.Scope(w.municipality.pk, unit_id=w.east_unit.pk)
+    assert facts.deviations(scope, MARCH, dt.date(2026, 3, 31)) == []
+    assert facts.waiting_lists(scope, MARCH, dt.date(2026, 3, 31)) == []
+    leader = w.user(Role.PROVIDER_LEADER, unit=w.east_unit, username="hege")
+    client.force_login(leader)
+    query = {"window": f"{MARCH:%Y-%m}", "period": "month", "by": "municipality",
+             "group": "*", "category": "corridor", "fersk": "1"}
+    response = client.get(reverse("insight:drilldown", args=["avvik-plasser"]) + "?"
+                          + urlencode(query))
+    assert "Ola Nordmann" not in response.content.decode()
+    assert not AccessLogEntry.objects.filter(user=leader).exists()

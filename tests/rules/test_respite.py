@@ -23,11 +23,6 @@ ALL_WEEK = [Shift(name, day, T(start), T(end)) for day in range(7)  # round the 
             for name, start, end in (("Dag", 8, 20), ("Natt", 20, 8))]
 
 
-def test_report_001_cycle_is_twelve_weeks():
-    """Report 001 l.1459-1461: "vedtak som rullerer over 12 uker"."""
-    assert rules.CYCLE_WEEKS == 12
-
-
 def test_nights_per_month_from_a_twelve_week_cycle():
     # Six weekends of two nights in 12 weeks: 12 nights in 84 days = 4.35 a month.
     stays = [weekend(week) for week in (1, 3, 5, 7, 9, 11)]
@@ -42,6 +37,9 @@ def test_a_stay_outside_the_cycle_or_too_long_is_refused():
     assert rules.stay_problem(weekend(3), cycle_weeks=2) == "Uken må være fra 1 til 2."
     assert "fra 1 til 14 døgn" in rules.stay_problem(weekend(1, nights=15))
     assert rules.stay_problem(weekend(12)) == ""
+    # A stay as long as a one-week cycle would overlap its own next repetition.
+    assert "like lenge som syklusen" in rules.stay_problem(weekend(1, nights=7), cycle_weeks=1)
+    assert rules.stay_problem(weekend(1, nights=6), cycle_weeks=1) == ""
 
 
 def test_own_stays_may_not_overlap_and_the_last_week_runs_into_the_first():
@@ -60,10 +58,10 @@ def test_a_stay_the_rota_does_not_cover_is_named_to_the_minute():
     shifts = [Shift("Dag", 4, T(14, 0), T(22, 0)), Shift("Natt", 4, T(22, 0), T(8, 0)),
               Shift("Dag", 5, T(8, 0), T(22, 0)), Shift("Natt", 5, T(22, 0), T(8, 0)),
               Shift("Dag", 6, T(8, 0), T(17, 0))]
-    assert rules.uncovered(weekend(1), shifts) == ["søndag 17:00–søndag 18:00"]
+    assert rules.uncovered(weekend(1), shifts) == ["uke 1 søndag 17:00–18:00"]
     assert rules.uncovered(rules.Stay(1, 4, T(15, 0), 2, T(17, 0)), shifts) == []
     assert rules.uncovered(weekend(1), ALL_WEEK) == []
-    assert rules.uncovered(weekend(1), []) == ["fredag 15:00–søndag 18:00"]
+    assert rules.uncovered(weekend(3), []) == ["uke 3 fredag 15:00–søndag 18:00"]
 
 
 def test_night_shifts_past_midnight_and_sunday_into_monday_cover_a_stay():
@@ -73,7 +71,11 @@ def test_night_shifts_past_midnight_and_sunday_into_monday_cover_a_stay():
     stay = rules.Stay(12, 6, T(16, 0), 1, T(10, 0))
     assert rules.uncovered(stay, shifts) == []
     assert rules.uncovered(rules.Stay(12, 6, T(14, 0), 1, T(13, 0)), shifts) == [
-        "søndag 14:00–søndag 15:00", "mandag 12:00–mandag 13:00"]
+        "uke 12 søndag 14:00–15:00", "uke 1 mandag 12:00–13:00"]
+    # A gap over Sunday midnight is one gap, not two.
+    assert rules.uncovered(rules.Stay(2, 6, T(12, 0), 1, T(12, 0)), [
+        Shift("Dag", 6, T(8, 0), T(20, 0)), Shift("Dag", 0, T(8, 0), T(16, 0))]) == [
+        "uke 2 søndag 20:00–uke 3 mandag 08:00"]
 
 
 def test_guests_per_night_against_beds():
@@ -85,6 +87,8 @@ def test_guests_per_night_against_beds():
     assert rules.over_beds(guests, 3) == []
     assert rules.over_beds(guests, 2) == ["uke 1 fredag (3 gjester, 2 senger)",
                                           "uke 1 lørdag (3 gjester, 2 senger)"]
+    assert rules.over_beds(rules.guests_per_night(plans[:2]), 1)[0] == (
+        "uke 1 fredag (2 gjester, 1 seng)")
 
 
 def test_a_stay_past_the_cycle_end_counts_in_the_first_week():
@@ -111,3 +115,15 @@ def test_describe_names_arrival_and_home_day():
     assert rules.describe(weekend(3)) == "uke 3: fredag 15:00 til søndag 18:00 (2 døgn)"
     assert rules.describe(rules.Stay(12, 6, T(16, 0), 1, T(10, 0))) == (
         "uke 12: søndag 16:00 til mandag 10:00 (1 døgn)")
+
+
+def test_nights_on_calendar_dates_and_crowded_dates():
+    from collections import Counter
+
+    start = dt.date(2026, 9, 7)
+    nights = rules.nights_between(weekend(3), start, dt.date(2026, 9, 26),
+                                  dt.date(2026, 12, 18))
+    # 25 September's stay is under way on the 26th; 18 December's first night is the last.
+    assert nights == [dt.date(2026, 9, 26), dt.date(2026, 12, 18)]
+    guests = Counter({dt.date(2026, 12, 4): 3, dt.date(2026, 12, 5): 2})
+    assert rules.crowded_dates(guests, 2) == ["fredag 04.12.2026 (3 gjester, 2 senger)"]

@@ -134,7 +134,8 @@ def build_bpa(municipality, as_of: dt.date, seed: int) -> int:
         contract_from = line.start
         contract_to = None
         if roll > 0.9:
-            contract_to = as_of - dt.timedelta(days=rng.randint(5, 60))  # expired
+            contract_to = max(contract_from,  # expired
+                              as_of - dt.timedelta(days=rng.randint(5, 60)))
         last = as_of - dt.timedelta(days=rng.randint(20, 500))
         made.append(BpaArrangement(
             line=line, provider=BpaArrangement.Provider.PRIVATE if private

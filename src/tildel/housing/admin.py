@@ -30,7 +30,20 @@ class BpaArrangementAdmin(admin.ModelAdmin):
 
 @admin.register(RespiteHome)
 class RespiteHomeAdmin(admin.ModelAdmin):
+    """Registers a respite unit as a home; beds and cycle are changed on the Avlastning
+    screen afterwards, where the running plans are checked against them."""
+
     list_display = ["unit", "beds", "cycle_weeks", "cycle_start"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit", "beds", "cycle_weeks", "cycle_start"] if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            from tildel.organisation.models import ProviderKind, ProviderUnit
+
+            kwargs["queryset"] = ProviderUnit.objects.filter(kind=ProviderKind.RESPITE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RespiteStayInline(admin.TabularInline):

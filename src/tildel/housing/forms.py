@@ -115,8 +115,10 @@ class RespiteHomeForm(AccessibleErrorsMixin, forms.Form):
                                      error_messages={
                                          "min_value": "Syklusen må være minst én uke.",
                                          "max_value": "Syklusen kan være høyst 52 uker."})
-    cycle_start = forms.DateField(label="Syklusens første mandag", widget=forms.DateInput(
-        attrs={"type": "date"}, format="%Y-%m-%d"))
+    cycle_start = forms.DateField(
+        label="Syklusens første mandag", widget=forms.DateInput(attrs={"type": "date"},
+                                                               format="%Y-%m-%d"),
+        help_text="Flytter du denne, flyttes datoene for alle gjestenes opphold.")
 
     def clean_cycle_start(self):
         day = self.cleaned_data["cycle_start"]

@@ -111,7 +111,9 @@ class RespiteHome(models.Model):
         verbose_name_plural = "avlastningsboliger"
 
     def __str__(self) -> str:
-        return f"{self.unit.name} ({self.beds} senger)"
+        from tildel.rules.respite import beds_text
+
+        return f"{self.unit.name} ({beds_text(self.beds)})"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

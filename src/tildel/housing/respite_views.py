@@ -9,8 +9,6 @@ access-logged; guests outside the user's access are counted in the grid but not 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,12 +23,10 @@ from tildel.web.views import role_required, user_municipality
 
 from . import forms
 from . import respite as services
-from .models import RespiteHome, RespiteStay
+from .models import RespiteHome, RespitePlan
 
 ROLES = (Role.CASEWORKER, Role.OFFICE_LEADER, Role.PROVIDER_LEADER)
 SEEN = "Avlastning: oppholdsplan"
-#: How far ahead a plan page lists the dates of its stays (one 12-week cycle).
-UPCOMING = dt.timedelta(days=84)
 
 
 def _homes(request):
@@ -45,16 +41,10 @@ def overview(request):
     """Each respite home: a cycle of weeks × days with guests per night against beds, and
     its guests with their plans against the decision and the rota."""
     today = timezone.localdate()
-    visible = set(access.persons_visible_to(request.user).values_list("pk", flat=True))
-    homes = []
-    shown = []
-    for home in _homes(request):
-        overview = services.home_overview(home, today)
-        guests = [g for g in overview.guests if g.line.decision.person_id in visible]
-        shown += [g.line.decision.person for g in guests]
-        homes.append({"overview": overview, "guests": guests,
-                      "hidden": len(overview.guests) - len(guests)})
-    access_log.record_many(request.user, shown, SEEN)
+    homes = services.overviews(_homes(request), today,
+                               visible_persons=access.persons_visible_to(request.user))
+    access_log.record_many(request.user, [g.line.decision.person for o in homes
+                                          for g in o.guests if g.visible], SEEN)
     return render(request, "housing/respite.html", {"homes": homes, "today": today,
                                                     "days": rules.DAYS})
 
@@ -74,19 +64,24 @@ def _line_or_deny(request, pk: int) -> ServiceLine:
     return line
 
 
+def _status(error: services.RespiteError) -> int:
+    return 409 if str(error) == services.STALE else 400
+
+
 @role_required(*ROLES)
 def plan(request, pk: int):
     """Oppholdsplan for one respite line: its stays in the cycle, and a stay added."""
     line = _line_or_deny(request, pk)
+    today = timezone.localdate()
     try:
-        plan = services.plan_for(line)
+        home = services.home_of(line, today)
     except services.RespiteError as error:
         return render(request, "housing/respite_plan.html", {"line": line, "refused": error},
                       status=409)
-    home = plan.home
-    today = timezone.localdate()
-    form = forms.RespiteStayForm(request.POST or None, cycle_weeks=home.cycle_weeks,
-                                 initial={"version": plan.version})
+    plan = RespitePlan.objects.filter(line=line).first()
+    version = plan.version if plan else 0
+    form = forms.RespiteStayForm(request.POST if request.method == "POST" else None,
+                                 cycle_weeks=home.cycle_weeks, initial={"version": version})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -94,45 +89,45 @@ def plan(request, pk: int):
             stay = rules.Stay(data["week"], data["weekday"], data["arrive"], data["nights"],
                               data["leave"])
             try:
-                services.add_stay(plan, stay, version=data["version"], user=request.user,
+                services.add_stay(line, stay, version=data["version"], user=request.user,
                                   today=today)
             except services.RespiteError as error:
                 form.add_error(error.field if error.field in form.fields else None,
                                str(error))
-                status = 409 if "endret av en annen" in str(error) else 400
+                status = _status(error)
             else:
                 messages.success(request, "Oppholdet er lagt inn i planen.")
                 return redirect("housing:respite-plan", pk=line.pk)
         else:
             status = 400
-    stays = list(plan.stays.all())
+    stays = list(plan.stays.order_by("week", "weekday", "arrive")) if plan else []
     plain = [s.as_rule() for s in stays]
-    upcoming = sorted(pair for s in plain for pair in rules.dates_of(
-        s, home.cycle_start, today, today + UPCOMING, home.cycle_weeks))
-    per_month = rules.nights_per_month(plain, home.cycle_weeks)
-    guest = services.Guest(line=line, stays=plain, per_month=per_month,
-                           decided=float(line.extent) if line.extent is not None else None)
+    guest = services.Guest(line=line, stays=plain,
+                           per_month=rules.nights_per_month(plain, home.cycle_weeks),
+                           decided=services.decided_per_month(line))
     return render(request, "housing/respite_plan.html", {
-        "line": line, "plan": plan, "home": home, "form": form, "guest": guest,
+        "line": line, "plan": plan, "version": version, "home": home, "form": form,
+        "guest": guest, "per_cycle": rules.nights_per_cycle(plain),
         "stays": [(s, rules.describe(p)) for s, p in zip(stays, plain, strict=True)],
-        "per_month": per_month,
-        "per_cycle": rules.nights_per_cycle(plain), "upcoming": upcoming,
+        "upcoming": services.upcoming(line, plain, home, today),
+        "previous": None if stays else services.previous_plan(line),
         "current_week": rules.week_of_cycle(today, home.cycle_start, home.cycle_weeks)},
         status=status)
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
 
 
 @require_POST
 @role_required(*ROLES)
 def remove_stay(request, pk: int, stay: int):
     line = _line_or_deny(request, pk)
-    plan = services.plan_for(line)
-    get_object_or_404(RespiteStay, pk=stay, plan=plan)
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
-    try:
-        services.remove_stay(plan, stay, version=version, user=request.user)
+        services.remove_stay(line, stay, version=_version(request), user=request.user)
     except services.RespiteError as error:
         messages.error(request, str(error))
     else:
@@ -140,11 +135,25 @@ def remove_stay(request, pk: int, stay: int):
     return redirect("housing:respite-plan", pk=line.pk)
 
 
+@require_POST
+@role_required(*ROLES)
+def copy_plan(request, pk: int):
+    """Copy the previous decision's stays (a revised decision keeps its pattern)."""
+    line = _line_or_deny(request, pk)
+    try:
+        count = services.copy_plan(line, user=request.user, today=timezone.localdate())
+    except services.RespiteError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{count} opphold er kopiert fra forrige vedtak.")
+    return redirect("housing:respite-plan", pk=line.pk)
+
+
 @role_required(Role.OFFICE_LEADER, Role.PROVIDER_LEADER)
 def home_settings(request, pk: int):
     """Senger og syklus for one respite home."""
     home = get_object_or_404(_homes(request), pk=pk)
-    form = forms.RespiteHomeForm(request.POST or None, initial={
+    form = forms.RespiteHomeForm(request.POST if request.method == "POST" else None, initial={
         "beds": home.beds, "cycle_weeks": home.cycle_weeks, "cycle_start": home.cycle_start})
     status = 200
     if request.method == "POST":

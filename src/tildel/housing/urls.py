@@ -18,4 +18,5 @@ urlpatterns = [
     path("avlastning/plan/<int:pk>/", respite_views.plan, name="respite-plan"),
     path("avlastning/plan/<int:pk>/opphold/<int:stay>/fjern/", respite_views.remove_stay,
          name="respite-remove"),
+    path("avlastning/plan/<int:pk>/kopier/", respite_views.copy_plan, name="respite-copy"),
 ]

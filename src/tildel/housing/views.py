@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,7 +23,7 @@ from tildel.rules import housing as rules
 from tildel.rules.indicators.periods import add_months, parse_month
 from tildel.web.views import _person_or_deny, role_required, user_municipality
 
-from . import forms, services
+from . import forms, respite, services
 from .models import IndividualPlan, RotaShift
 
 ROLES = (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST)
@@ -104,8 +105,15 @@ def rota(request, pk: int):
 @role_required(Role.PROVIDER_LEADER, Role.OFFICE_LEADER)
 def delete_shift(request, pk: int, shift: int):
     house = _house(request, pk)
-    get_object_or_404(RotaShift, pk=shift, unit=house).delete()
+    with transaction.atomic():
+        ProviderUnit.objects.select_for_update().get(pk=house.pk)  # as add_shift, add_stay
+        get_object_or_404(RotaShift, pk=shift, unit=house).delete()
+        left_alone = respite.uncovered_guests(house, timezone.localdate())
     messages.success(request, "Vakten er fjernet fra turnusen.")
+    if left_alone:
+        messages.warning(request, f"Turnusen dekker ikke lenger hele oppholdet for "
+                                  f"{left_alone} gjest{'er' if left_alone != 1 else ''} i "
+                                  "avlastningen. Se Avlastning.")
     return redirect("housing:rota", pk=house.pk)
 
 

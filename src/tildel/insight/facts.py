@@ -311,7 +311,10 @@ def discharge_rates(scope: Scope, first: dt.date, last: dt.date
 
 
 def waiting_lists(scope: Scope, first: dt.date, last: dt.date) -> list[rows.WaitingFact]:
-    """Entries on a list some day in [first, last]."""
+    """Entries on a list some day in [first, last]; none for a unit's leader (a list is
+    the office's, not a unit's)."""
+    if scope.unit_id is not None:
+        return []
     qs = WaitingListEntry.objects.filter(scope.persons("person"), qualified_on__lte=last)
     result = []
     for pk, person, kind, qualified, status, placed, changed, district in qs.values_list(
@@ -327,7 +330,10 @@ def waiting_lists(scope: Scope, first: dt.date, last: dt.date) -> list[rows.Wait
 
 def deviations(scope: Scope, first: dt.date, last: dt.date) -> list[rows.DeviationFact]:
     """Deviations in [first, last]; one without a person belongs to its institution's
-    district (or to the whole municipality only)."""
+    district (or to the whole municipality only). None for a unit's leader: deviations
+    are registered per institution and person, not per provider unit."""
+    if scope.unit_id is not None:
+        return []
     qs = Deviation.objects.filter(municipality_id=scope.municipality_id,
                                   occurred_on__range=(first, last))
     if scope.district_ids is not None:

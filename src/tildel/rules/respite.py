@@ -70,6 +70,8 @@ def stay_problem(stay: Stay, cycle_weeks: int = CYCLE_WEEKS) -> str:
         return "Ukedagen er ugyldig."
     if not 1 <= stay.nights <= MAX_NIGHTS:
         return f"Et opphold må vare fra 1 til {MAX_NIGHTS} døgn."
+    if stay.nights >= cycle_weeks * 7:
+        return "Et opphold kan ikke vare like lenge som syklusen; gjør syklusen lengre."
     return ""
 
 
@@ -106,14 +108,18 @@ def _covered(shifts: Sequence[Shift]) -> list[tuple[int, int]]:
     return merged
 
 
-def _clock(minute: int) -> str:
+def _clock(minute: int, cycle_weeks: int, week: bool = True) -> str:
+    """Minutes from the cycle's start as "uke 2 søndag 20:00" (without the week when
+    ``week`` is false)."""
     day, rest = divmod(minute, MINUTES_PER_DAY)
-    return f"{DAYS[day % 7]} {rest // 60:02d}:{rest % 60:02d}"
+    text = f"{DAYS[day % 7]} {rest // 60:02d}:{rest % 60:02d}"
+    return f"uke {day // 7 % cycle_weeks + 1} {text}" if week else text
 
 
-def uncovered(stay: Stay, shifts: Sequence[Shift]) -> list[str]:
+def uncovered(stay: Stay, shifts: Sequence[Shift], cycle_weeks: int = CYCLE_WEEKS
+              ) -> list[str]:
     """The times of a stay when no shift of the rota is on duty, in Norwegian (e.g.
-    "søndag 18:00–søndag 20:00"); empty when the rota covers the whole stay."""
+    "uke 2 søndag 18:00–20:00"); empty when the rota covers the whole stay."""
     week = 7 * MINUTES_PER_DAY
     covered = _covered(shifts)
     first, last = stay.span()
@@ -128,9 +134,19 @@ def uncovered(stay: Stay, shifts: Sequence[Shift]) -> list[str]:
             continue
         following = next((a for a, _ in covered if a > inside), week)
         gap_end = min(last, offset + following)
-        gaps.append((cursor, gap_end))
+        if gaps and gaps[-1][1] == cursor:  # a gap that runs over Sunday midnight
+            gaps[-1] = (gaps[-1][0], gap_end)
+        else:
+            gaps.append((cursor, gap_end))
         cursor = gap_end
-    return [f"{_clock(a)}–{_clock(b)}" for a, b in gaps]
+    texts = []
+    for a, b in gaps:
+        same_week = a // (7 * MINUTES_PER_DAY) == (b - 1) // (7 * MINUTES_PER_DAY)
+        same_day = a // MINUTES_PER_DAY == (b - 1) // MINUTES_PER_DAY
+        end = (f"{b % MINUTES_PER_DAY // 60:02d}:{b % 60:02d}" if same_day and
+               b % MINUTES_PER_DAY else _clock(b, cycle_weeks, week=not same_week))
+        texts.append(f"{_clock(a, cycle_weeks)}–{end}")
+    return texts
 
 
 def nights_per_cycle(stays: Iterable[Stay]) -> int:
@@ -155,11 +171,34 @@ def guests_per_night(plans: Iterable[Iterable[Stay]],
     return [counts[day] for day in range(days)]
 
 
+def beds_text(beds: int) -> str:
+    return "1 seng" if beds == 1 else f"{beds} senger"
+
+
 def over_beds(guests: Sequence[int], beds: int) -> list[str]:
-    """The nights with more guests than beds, in Norwegian (e.g. "uke 2 fredag (5 gjester,
-    4 senger)")."""
-    return [f"uke {day // 7 + 1} {DAYS[day % 7]} ({count} gjester, {beds} senger)"
+    """The nights of the cycle with more guests than beds, in Norwegian (e.g. "uke 2
+    fredag (5 gjester, 4 senger)")."""
+    return [f"uke {day // 7 + 1} {DAYS[day % 7]} ({count} gjester, {beds_text(beds)})"
             for day, count in enumerate(guests) if count > beds]
+
+
+def nights_between(stay: Stay, cycle_start: dt.date, first: dt.date, last: dt.date,
+                   cycle_weeks: int = CYCLE_WEEKS) -> list[dt.date]:
+    """The nights (by the date the night begins) of the stay's repetitions that fall in
+    [first, last]."""
+    nights = []
+    for arrive, _ in dates_of(stay, cycle_start, first - dt.timedelta(days=stay.nights),
+                              last, cycle_weeks):
+        nights += [night for night in (arrive + dt.timedelta(days=k)
+                                       for k in range(stay.nights)) if first <= night <= last]
+    return nights
+
+
+def crowded_dates(guests: Counter, beds: int) -> list[str]:
+    """The dates with more guests than beds, in Norwegian (e.g. "fredag 04.12.2026 (3
+    gjester, 2 senger)")."""
+    return [f"{DAYS[day.weekday()]} {day:%d.%m.%Y} ({guests[day]} gjester, {beds_text(beds)})"
+            for day in sorted(guests) if guests[day] > beds]
 
 
 def week_of_cycle(day: dt.date, cycle_start: dt.date, cycle_weeks: int = CYCLE_WEEKS) -> int:
