@@ -9,6 +9,7 @@ from tildel.casework.models import (
     Channel,
     Complaint,
     Decision,
+    OfficeSettings,
     Order,
     SenderRole,
     ServiceLine,
@@ -38,7 +39,14 @@ class CaseSerializer(serializers.ModelSerializer):
                   "preliminary_reply_sent_on", "decided_on", "deadlines"]
 
     def get_deadlines(self, case) -> dict:
-        d = case.deadlines()
+        # The office's settings once per office, not once per case (a list of 50 cases
+        # would cost 50 queries; tests/casework/test_query_budgets.py).
+        root = self.parent or self
+        cache = root.__dict__.setdefault("_office_settings", {})
+        if case.allocation_office_id not in cache:
+            cache[case.allocation_office_id] = OfficeSettings.for_office(
+                case.allocation_office_id)
+        d = case.deadlines(office_settings=cache[case.allocation_office_id])
         return DeadlinesSerializer({"acknowledgement_due": d.acknowledgement_due,
                                     "preliminary_reply_due": d.preliminary_reply_due,
                                     "decision_due": d.decision_due,
