@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_SIZE ?= medium
 
-.PHONY: run test lint bench bench-pg bench-insight bench-exchange bench-search clean install serve demo format
+.PHONY: run test lint bench bench-pg bench-insight bench-exchange bench-search bench-load clean install serve demo format
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(BIN)/tildel: pyproject.toml
@@ -17,6 +17,11 @@ $(BIN)/tildel: pyproject.toml
 	@touch $@
 
 install: $(BIN)/tildel
+
+# The benchmark tools (gunicorn, locust) only for make bench.
+$(VENV)/.bench: $(BIN)/tildel
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $@
 
 ## run: install, migrate, load the demo municipality if the database is empty, serve.
 run: install
@@ -58,6 +63,10 @@ bench-exchange: install
 ## PostgreSQL.
 bench-search: install
 	bench/with-postgres $(BIN)/python bench/search_bench.py
+
+## bench-load: 20 users against gunicorn (2 workers) and PostgreSQL, on the city demo.
+bench-load: install $(VENV)/.bench
+	bench/with-postgres $(BIN)/python bench/load_bench.py
 
 ## bench-pg: the same benchmarks on a throwaway PostgreSQL server (5 million visit rows).
 bench-pg: install

@@ -13,6 +13,7 @@ urlpatterns = [
                                                     authentication_form=LoginForm),
          name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("helse/", views.health, name="health"),
     path("personer/sok/", views.person_search, name="person-search"),
     path("personer/ny/", views.person_create, name="person-create"),
     path("personer/<int:pk>/", views.person_overview, name="person-overview"),

@@ -124,6 +124,17 @@ def test_overview_shows_services_units_and_next_of_kin(client, caseworker, world
     assert "Per Solberg – Sønn (nærmeste pårørende)" in page
 
 
+def test_overview_of_a_person_with_a_line_without_a_unit(client, caseworker, world):
+    """Found by the load test on the city demo: a line with no provider unit gave a 500."""
+    person = world.person(given="Uten", family="Enhet")
+    world.grant(person, None, code="trygghetsalarm", hours=None)
+    world.grant(person, world.east_unit)
+    client.force_login(caseworker)
+    response = client.get(reverse("person-overview", args=[person.pk]))
+    assert response.status_code == 200
+    assert "Hjemmetjenesten Øst" in response.content.decode()
+
+
 def _overview_queries(client, person) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("person-overview", args=[person.pk])).status_code == 200
@@ -161,3 +172,9 @@ def test_aggregate_roles_get_a_work_area_without_person_search(client, world):
     page = client.get(reverse("home")).content.decode()
     assert "aggregert nivå" in page and "Personsøk" not in page
     assert client.get(reverse("person-search")).status_code == 403
+
+
+def test_health_answers_without_login_and_reads_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/helse/")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}

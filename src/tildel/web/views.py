@@ -115,7 +115,9 @@ def person_overview(request, pk: int):
         .order_by("-start", "id"))
     current = [line for line in lines if line.end is None or line.end >= today]
     past = [line for line in lines if line.end is not None and line.end < today]
-    units = sorted({line.provider_unit for line in current}, key=lambda u: u.name)
+    # A refused line, or one not yet given to a unit, has no provider unit.
+    units = sorted({line.provider_unit for line in current if line.provider_unit_id},
+                   key=lambda u: u.name)
     return render(request, "web/person_overview.html", {
         "person": person, "current_lines": current, "past_lines": past, "units": units,
         "age": person.age_on(today), "today": today})
@@ -187,3 +189,19 @@ def handler500(request):
     """No context processors and no database: the error may be the database itself."""
     return render(None, "500.html", status=500)
 
+
+
+def health(request):
+    """Helsesjekk for monitoring and load balancers: the application answers and reads one
+    row from the database. No login, no personal data; 503 when the database is away. The
+    load test (bench/load_bench.py) also uses it as the framework's floor."""
+    from django.db import DatabaseError
+    from django.http import JsonResponse
+
+    from tildel.organisation.models import Municipality
+
+    try:
+        Municipality.objects.only("pk").first()
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
