@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -266,3 +267,36 @@ def test_forlop_1_days_are_covered_for_14_days_then_flagged(delivery):
     delivered = {w.olav.pk: {inside: 30, after: 30}}
     missing = delivery_services.days_without_decision(w.east_unit.pk, delivered, start, after)
     assert missing == {w.olav.pk: [after]}
+
+
+def test_a_large_unit_shows_a_page_of_users_and_logs_only_those_shown(delivery, client,
+                                                                     settings):
+    """A city's home-care unit has thousands of users: the month is shown 100 at a time
+    (here 2), the counts cover them all, and only the users on the page are logged."""
+    from tildel.delivery import views
+
+    w = delivery
+    deliver_week(w, w.anna, 64)  # flagged: 90 minutes over the threshold
+    for n in range(3):
+        w.grant(w.person(given=f"Bruker{n}", family="Test", birth=dt.date(1940, 1, 1 + n)),
+                w.east_unit, hours=Decimal(5), start=MONDAY - dt.timedelta(days=40))
+    views.UNIT_PAGE_SIZE, old = 2, views.UNIT_PAGE_SIZE
+    try:
+        client.force_login(w.leader)
+        url = reverse("delivery-unit", args=[w.east_unit.pk]) + month_param()
+        first = client.get(url).content.decode()
+        users = len(re.findall(r'href="/levert-tid/enheter/\d+/personer/', first))
+        assert "Side 1 av " in first and "Neste side" in first
+        logged = AccessLogEntry.objects.filter(user=w.leader).count()
+        assert logged == 2
+        counts = re.search(r"<strong>(\d+)</strong> av (\d+) brukere", first)
+        flagged, total = int(counts.group(1)), int(counts.group(2))
+        assert total >= 4 and users == 2
+        only = client.get(url + "&avvik=1").content.decode()
+        assert "Vis alle" in only
+        paged = re.search(r"\((\d+)–(\d+) av (\d+)\)", only)
+        filtered = int(paged.group(3)) if paged else len(re.findall(
+            r'href="/levert-tid/enheter/\d+/personer/', only))
+        assert flagged <= filtered <= total
+    finally:
+        views.UNIT_PAGE_SIZE = old

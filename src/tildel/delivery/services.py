@@ -225,13 +225,22 @@ def unit_month(unit: ProviderUnit, persons, year: int, month: int) -> dict:
         missing = uncovered.get(person_id, [])
         row = UserMonth(person, _period_row(f"{month:02d}.{year}", first, last, person_lines,
                                             by_day, missing, threshold))
-        row.weeks = [_period_row(label, a, b, person_lines, by_day, missing, threshold)
-                     for a, b, label in weeks]
         row.without_decision = [d for d in missing if first <= d <= last]
         rows.append(row)
     rows.sort(key=lambda r: (r.person.family_name, r.person.given_name, r.person.pk))
+
+    def with_weeks(chosen: list[UserMonth]) -> list[UserMonth]:
+        """The ISO weeks of the month for ``chosen`` rows only: a unit of thousands of
+        users shows a page at a time, and each week is five comparisons more per user."""
+        for row in chosen:
+            pid = row.person.pk
+            row.weeks = [_period_row(label, a, b, lines.get(pid, []), delivered.get(pid, {}),
+                                     uncovered.get(pid, []), threshold)
+                         for a, b, label in weeks]
+        return chosen
+
     return {"rows": rows, "first": first, "last": last, "weeks": weeks,
-            "threshold": threshold,
+            "threshold": threshold, "with_weeks": with_weeks,
             "flagged": sum(1 for r in rows if r.month.flagged),
             "without_decision": sum(1 for r in rows if r.without_decision)}
 

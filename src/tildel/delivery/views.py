@@ -13,6 +13,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,9 @@ from tildel.web.views import role_required
 
 from . import forms, importer, services
 from .models import VisitImport
+
+#: Users per page of a unit's month (a home-care unit of a city has thousands).
+UNIT_PAGE_SIZE = 100
 
 PROVIDER = (Role.PROVIDER_LEADER, Role.PROVIDER_STAFF)
 OFFICE = (Role.CASEWORKER, Role.OFFICE_LEADER)
@@ -81,10 +85,16 @@ def unit_overview(request, unit: int):
     year, month = _month(request)
     persons = services.users_visible_to(request.user, dt.date(year, month, 1))
     data = services.unit_month(unit, persons, year, month)
-    access_log.record_many(request.user, [r.person for r in data["rows"]],
+    rows = data["rows"]
+    if request.GET.get("avvik") == "1":  # only those with deviations or help without decision
+        rows = [r for r in rows if r.month.flagged or r.without_decision]
+    page = Paginator(rows, UNIT_PAGE_SIZE).get_page(request.GET.get("side"))
+    shown = data["with_weeks"](list(page.object_list))
+    access_log.record_many(request.user, [r.person for r in shown],
                            "Levert tid: vedtatt, planlagt og levert tid per bruker")
     return render(request, "delivery/unit.html", {
-        **data, "unit": unit, "year": year, "month": month,
+        **data, "shown": shown, "page": page, "only_flagged": request.GET.get("avvik") == "1",
+        "users": len(data["rows"]), "unit": unit, "year": year, "month": month,
         "previous": _shift(year, month, -1), "next": _shift(year, month, 1),
         "this_month": f"{year}-{month:02d}",
         "threshold_h": rules.hours_text(data["threshold"]),
@@ -99,6 +109,7 @@ def unit_weeks_excel(request, unit: int):
     year, month = _month(request)
     persons = services.users_visible_to(request.user, dt.date(year, month, 1))
     data = services.unit_month(unit, persons, year, month)
+    data["with_weeks"](data["rows"])
     access_log.record_many(request.user, [r.person for r in data["rows"]],
                            "Levert tid: Excel-eksport av ukene")
     book = Workbook(write_only=True)
