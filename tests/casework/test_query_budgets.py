@@ -105,16 +105,18 @@ def count(client, url: str) -> int:
     return len(captured)
 
 
+def count_all(client, w) -> dict[str, int]:
+    found = {}
+    for name, (role, url) in SCREENS.items():
+        client.force_login(getattr(w, role))
+        found[name] = count(client, url(w))
+    return found
+
+
 def test_screens_cost_the_same_queries_when_the_data_grows(city, client):
-    before = {}
-    for name, (role, url) in SCREENS.items():
-        client.force_login(getattr(city, role))
-        before[name] = count(client, url(city))
+    before = count_all(client, city)
     grow(city)
-    grown = {}
-    for name, (role, url) in SCREENS.items():
-        client.force_login(getattr(city, role))
-        grown[name] = count(client, url(city))
+    grown = count_all(client, city)
     changed = {name: (before[name], grown[name]) for name in SCREENS
                if grown[name] != before[name]}
     assert not changed, f"queries grew with the data (before, after): {changed}"

@@ -22,6 +22,13 @@ def test_the_rules_name_the_same_kinds_as_the_register():
     assert tuple(Deviation.Kind.choices) == DEVIATION_KINDS
 
 
+def corridor_drilldown() -> str:
+    """The deviations behind March's corridor-patient count for the whole municipality."""
+    query = {"window": f"{MARCH:%Y-%m}", "period": "month", "by": "municipality",
+             "group": "*", "category": "corridor", "fersk": "1"}
+    return reverse("insight:drilldown", args=["avvik-plasser"]) + "?" + urlencode(query)
+
+
 @pytest.fixture
 def deviations(world):
     w = world
@@ -53,10 +60,7 @@ def test_the_drilldown_lists_the_deviations_in_scope_and_logs_the_named_person(d
     w = deviations
     caseworker = w.user(Role.CASEWORKER, office=w.east_office, username="sara")
     client.force_login(caseworker)
-    query = {"window": f"{MARCH:%Y-%m}", "period": "month", "by": "municipality",
-             "group": "*", "category": "corridor", "fersk": "1"}
-    response = client.get(reverse("insight:drilldown", args=["avvik-plasser"]) + "?"
-                          + urlencode(query))
+    response = client.get(corridor_drilldown())
     assert response.status_code == 200
     html = response.content.decode()
     # The east caseworker's scope: Ola's corridor day, not the west home's own deviation.
@@ -78,9 +82,6 @@ def test_a_provider_leader_sees_no_deviations_or_waiting_lists_of_others(deviati
     assert facts.waiting_lists(scope, MARCH, dt.date(2026, 3, 31)) == []
     leader = w.user(Role.PROVIDER_LEADER, unit=w.east_unit, username="hege")
     client.force_login(leader)
-    query = {"window": f"{MARCH:%Y-%m}", "period": "month", "by": "municipality",
-             "group": "*", "category": "corridor", "fersk": "1"}
-    response = client.get(reverse("insight:drilldown", args=["avvik-plasser"]) + "?"
-                          + urlencode(query))
+    response = client.get(corridor_drilldown())
     assert "Ola Nordmann" not in response.content.decode()
     assert not AccessLogEntry.objects.filter(user=leader).exists()
