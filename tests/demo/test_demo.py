@@ -177,6 +177,9 @@ def test_places_are_nearly_full_with_a_queue_houses_over_their_rota_and_respite_
     furulia = houses["Furulia bofellesskap (demo)"]
     assert furulia.users == 6 and 1.1 <= furulia.decided_share <= 1.25
     assert furulia.cost and houses["Strandveien bolig (demo)"].decided_share <= 1.0
+    # Each house has a frame budget (the rota's cost) to set its accounts against.
+    assert all(houses[name].budget and 0.9 <= houses[name].cost_share <= 1.15
+               for name in houses if name.endswith("(demo)"))
     # The respite home: guests on rotating plans within its weekend rota and beds, and one
     # guest without a plan (report 001 l.1459-1461).
     from tildel.housing import respite

@@ -18,11 +18,13 @@ from decimal import Decimal
 
 from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import Service
-from tildel.financing.models import AccountEntry, KostraFunction
+from tildel.financing import services as financing
+from tildel.financing.models import AccountEntry, FinancingModel, KostraFunction
 from tildel.housing.models import RotaShift
 from tildel.organisation.models import AllocationOffice, ProviderKind, ProviderUnit
 from tildel.people.models import Person
 from tildel.rules import housing as rules
+from tildel.rules.financing.frame import frame_budget
 
 HOUSES = (("Furulia bofellesskap (demo)", 0.88), ("Strandveien bolig (demo)", 1.02),
           ("Løkkeveien bofellesskap (demo)", 1.08))  # rostered ÷ decided
@@ -78,12 +80,20 @@ def build_housing(municipality, as_of: dt.date, seed: int, recipients: int) -> i
 def build_house_accounts(municipality, as_of: dt.date, seed: int) -> None:
     """Monthly accounts of the demo houses that the financing demo left without."""
     rng = random.Random(seed * 97 + 1)
+    frames = {}
     for name, _ in HOUSES:
         house = ProviderUnit.objects.filter(municipality=municipality, name=name).first()
-        if house is not None and not AccountEntry.objects.filter(provider_unit=house).exists():
-            shifts = [rules.Shift(s.position, s.weekday, s.start, s.end)
-                      for s in RotaShift.objects.filter(unit=house)]
-            _accounts(house, rules.weekly_hours(shifts), as_of, rng)
+        if house is None:
+            continue
+        shifts = [rules.Shift(s.position, s.weekday, s.start, s.end)
+                  for s in RotaShift.objects.filter(unit=house)]
+        weekly = rules.weekly_hours(shifts)
+        # The year's frame is the rota's cost: what the house is normed to spend.
+        frames[name] = (Decimal(weekly) * Decimal("52.18") * HOURLY_COST).quantize(Decimal(1))
+        if not AccountEntry.objects.filter(provider_unit=house).exists():
+            _accounts(house, weekly, as_of, rng)
+    if frames and financing.latest(municipality, FinancingModel.FRAME, as_of.year) is None:
+        financing.store(municipality, frame_budget(as_of.year, fixed=frames))
 
 
 def _rota(target_weekly: float) -> list[rules.Shift]:

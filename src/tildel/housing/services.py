@@ -151,11 +151,16 @@ def month_overview(municipality, first: dt.date, units=None) -> list[HouseMonth]
     costs = dict(AccountEntry.objects.filter(provider_unit_id__in=ids, month=first).values(
         "provider_unit_id").annotate(total=Sum("amount")).values_list("provider_unit_id",
                                                                       "total"))
-    # The month's share of the year's budget, as on Budsjett og regnskap (financing.md).
-    stored = financing.latest(municipality, FinancingModel.LEVELS, first.year)
-    budgets: dict[int, Decimal] = {} if stored is None else {
-        unit: total / 12 for unit, total in stored.units.filter(
-            provider_unit_id__in=ids).values_list("provider_unit_id", "total")}
+    # The month's share of the year's budget, as on Budsjett og regnskap (financing.md):
+    # the level model's where it covers the house, else a frame (ramme), as houses are
+    # often financed.
+    budgets: dict[int, Decimal] = {}
+    for model in (FinancingModel.LEVELS, FinancingModel.FRAME):
+        stored = financing.latest(municipality, model, first.year)
+        if stored is not None:
+            for unit, total in stored.units.filter(provider_unit_id__in=ids).values_list(
+                    "provider_unit_id", "total"):
+                budgets.setdefault(unit, total / 12)
     days = (last - first).days + 1
     result = []
     for unit in houses:
