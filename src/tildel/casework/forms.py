@@ -11,6 +11,7 @@ from tildel.organisation.models import ProviderUnit
 from tildel.people.models import validate_id_number
 from tildel.rules import iplos
 from tildel.web.accessible_forms import AccessibleErrorsMixin
+from tildel.web.widgets import DATE
 
 from .models import (
     Assessment,
@@ -22,7 +23,6 @@ from .models import (
     SenderRole,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 REQUIRED = {"required": "Feltet må fylles ut."}
 MAX_SCAN_BYTES = 20 * 1024 * 1024

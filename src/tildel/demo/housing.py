@@ -85,8 +85,7 @@ def build_house_accounts(municipality, as_of: dt.date, seed: int) -> None:
         house = ProviderUnit.objects.filter(municipality=municipality, name=name).first()
         if house is None:
             continue
-        shifts = [rules.Shift(s.position, s.weekday, s.start, s.end)
-                  for s in RotaShift.objects.filter(unit=house)]
+        shifts = [s.as_rule() for s in RotaShift.objects.filter(unit=house)]
         weekly = rules.weekly_hours(shifts)
         # The year's frame is the rota's cost: what the house is normed to spend.
         frames[name] = (Decimal(weekly) * Decimal("52.18") * HOURLY_COST).quantize(Decimal(1))

@@ -226,12 +226,9 @@ class Rows:
         with connection.cursor() as cursor, connection.wrap_database_errors, \
                 cursor.copy(statement) as copy:
             write = copy.write_row
-            if returning:
-                for pk, row in zip(pks, rows, strict=True):
-                    write((pk, *pick(row), *fixed, *[make() for make in made]))
-            else:
-                for row in rows:
-                    write((*pick(row), *fixed, *[make() for make in made]))
+            heads = [(pk,) for pk in pks] if returning else [()] * len(rows)
+            for head, row in zip(heads, rows, strict=True):
+                write((*head, *pick(row), *fixed, *[make() for make in made]))
         return pks
 
     def _layout(self, model: type[models.Model], given: tuple[str, ...], returning: bool):
@@ -252,7 +249,7 @@ class Rows:
                 else:
                     fixed[f.column] = f.get_db_prep_save(f.get_default(), connection)
             columns = ([model._meta.pk.column] if returning else []) + [
-                _column(model, name) for name in given] + list(fixed) + list(made)
+                model._meta.get_field(name).column for name in given] + list(fixed) + list(made)
             qn = connection.ops.quote_name
             statement = (f"COPY {qn(model._meta.db_table)} ({', '.join(map(qn, columns))}) "
                          f"FROM STDIN")
@@ -273,7 +270,7 @@ class Rows:
         qn = connection.ops.quote_name
         table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
         temp = qn(f"tildel_import_{model._meta.db_table}")
-        columns = [qn(_column(model, name)) for name in given]
+        columns = [qn(model._meta.get_field(name).column) for name in given]
         listed = ", ".join(columns)
         pick = _picker(given)
         with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -300,11 +297,6 @@ class Rows:
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
                            [self.sequences[table], n])
             return sorted(pk for pk, in cursor.fetchall())
-
-
-def _column(model: type[models.Model], attname: str) -> str:
-    """The database column of the field with this attribute name (``person_id``)."""
-    return next(f.column for f in model._meta.concrete_fields if f.attname == attname)
 
 
 def _picker(names: list[str]) -> Callable[[dict], tuple]:
@@ -737,9 +729,8 @@ class Importer:
                                             for _, values, children in new])
             self._case_history(cases)
             rows = [{**values, "case_id": case} for values, case in zip(rows, cases, strict=True)]
-        pks = self.rows.insert(model, rows)
-        self.ids.remember(kind, list(zip([e for e, _, _ in new], pks, strict=True)))
-        self.rows.update(model, [(pk, values) for pk, values, _ in old])
+        pks = self._store(kind, model, [(e, r) for (e, _, _), r in zip(new, rows, strict=True)],
+                          [(pk, values) for pk, values, _ in old])
         saved = list(zip(pks, [c for _, _, c in new], strict=True)) + [
             (pk, children) for pk, _, children in old]
         if kind == "decision":
@@ -750,8 +741,17 @@ class Importer:
             for pk, children in saved:
                 # Added, not replaced: an office or unit may cover districts the file does
                 # not name (set up in Tildel, or from another municipality's file).
-                model.objects.get(pk=pk).districts.add(*children["districts"])
+                model(pk=pk).districts.add(*children["districts"])
         return len(new), len(old)
+
+    def _store(self, kind: str, model: type[models.Model], new: list[tuple[str, dict]],
+               changed: list[tuple[int, dict]]) -> list[int]:
+        """Insert the new rows (external id, values) and remember their ids; update the
+        known ones (id, values). Returns the new ids."""
+        pks = self.rows.insert(model, [values for _, values in new])
+        self.ids.remember(kind, list(zip([e for e, _ in new], pks, strict=True)))
+        self.rows.update(model, changed)
+        return pks
 
     def _take_over(self, kind: str, good: list) -> None:
         """A row that is already there without an external id (an organisation set up by
@@ -807,9 +807,6 @@ class Importer:
                 f"history_date, history_type) SELECT {columns}, %s, %s FROM "
                 f"{qn(Case._meta.db_table)} WHERE {qn(Case._meta.pk.column)} ")
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(copy + "= ANY(%s)", [when, "+", pks])
-                return
             for part in _parts(pks):
                 cursor.execute(copy + f"IN ({', '.join(['%s'] * len(part))})",
                                [when, "+", *part])
@@ -844,9 +841,7 @@ class Importer:
                     changed.append((known[line["external"]], values))
                 else:
                     new.append((line["external"], {**values, "decision_id": decision_id}))
-        pks = self.rows.insert(ServiceLine, [values for _, values in new])
-        self.ids.remember("line", list(zip([e for e, _ in new], pks, strict=True)))
-        self.rows.update(ServiceLine, changed)
+        self._store("line", ServiceLine, new, changed)
         stops = self.ids.table("pause")
         new, changed = [], []
         for _, children in saved:
@@ -856,9 +851,7 @@ class Importer:
                         changed.append((stops[external], pause))
                     else:
                         new.append((external, {**pause, "line_id": known[line["external"]]}))
-        pks = self.rows.insert(ServicePause, [values for _, values in new])
-        self.ids.remember("pause", list(zip([e for e, _ in new], pks, strict=True)))
-        self.rows.update(ServicePause, changed)
+        self._store("pause", ServicePause, new, changed)
 
     def _assessment_scores(self, saved: list[tuple[int, dict]], known: set[int]) -> None:
         """Each assessment's scores as the file gives them: a new assessment gets them all;

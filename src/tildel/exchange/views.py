@@ -28,7 +28,6 @@ STATUS_LABELS = {rules.Status.ORIGINAL: "Ny", rules.Status.REPLACE: "Korrigering
 KIND_LABELS = {kind.element: kind.label for kind in rules.EventKind}
 
 
-
 @role_required(*KPR_ROLES)
 def overview(request):
     municipality = user_municipality(request)

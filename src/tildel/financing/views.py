@@ -37,7 +37,6 @@ def _own_unit(request):
     return request.user.provider_unit
 
 
-
 def _simulation(request):
     form = SimulatorForm(SimulatorForm.with_defaults(request.GET))
     if not form.is_valid():

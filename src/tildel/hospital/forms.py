@@ -7,10 +7,9 @@ from django import forms
 
 from tildel.organisation.models import ProviderUnit
 from tildel.web.accessible_forms import AccessibleErrorsMixin
+from tildel.web.widgets import DATE
 
 from .models import HospitalStay
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _Versioned(AccessibleErrorsMixin, forms.Form):

@@ -3,10 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from tildel.web.accessible_forms import AccessibleErrorsMixin
+from tildel.web.widgets import DATE, TIME
 
 from .models import BpaArrangement, RotaShift
-
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ShiftForm(AccessibleErrorsMixin, forms.Form):
@@ -31,9 +30,7 @@ class MonthForm(forms.Form):
 
 class IndividualPlanForm(AccessibleErrorsMixin, forms.Form):
     coordinator = forms.ModelChoiceField(label="Koordinator", queryset=None)
-    established_on = forms.DateField(label="Opprettet",
-                                     widget=forms.DateInput(attrs={"type": "date"},
-                                                            format="%Y-%m-%d"))
+    established_on = forms.DateField(label="Opprettet", widget=DATE)
 
     def __init__(self, *args, coordinators=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,13 +50,9 @@ class BpaForm(AccessibleErrorsMixin, forms.Form):
     provider = forms.ChoiceField(label="Tjenesteyter", choices=BpaArrangement.Provider.choices)
     provider_name = forms.CharField(label="Privat leverandør", required=False, max_length=120)
     work_supervisor = forms.CharField(label="Arbeidsleder", max_length=120)
-    contract_from = forms.DateField(label="Avtale fra", widget=forms.DateInput(
-        attrs={"type": "date"}, format="%Y-%m-%d"))
-    contract_to = forms.DateField(label="Avtale til", required=False, widget=forms.DateInput(
-        attrs={"type": "date"}, format="%Y-%m-%d"))
-    last_inspection = forms.DateField(label="Siste tilsyn", required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"},
-                                                             format="%Y-%m-%d"))
+    contract_from = forms.DateField(label="Avtale fra", widget=DATE)
+    contract_to = forms.DateField(label="Avtale til", required=False, widget=DATE)
+    last_inspection = forms.DateField(label="Siste tilsyn", required=False, widget=DATE)
 
     def clean(self):
         from django.utils import timezone
@@ -116,8 +109,7 @@ class RespiteHomeForm(AccessibleErrorsMixin, forms.Form):
                                          "min_value": "Syklusen må være minst én uke.",
                                          "max_value": "Syklusen kan være høyst 52 uker."})
     cycle_start = forms.DateField(
-        label="Syklusens første mandag", widget=forms.DateInput(attrs={"type": "date"},
-                                                               format="%Y-%m-%d"),
+        label="Syklusens første mandag", widget=DATE,
         help_text="Flytter du denne, flyttes datoene for alle gjestenes opphold.")
 
     def clean_cycle_start(self):

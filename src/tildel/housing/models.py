@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from tildel.organisation.models import ProviderUnit
-from tildel.rules.housing import DAYS
+from tildel.rules.housing import DAYS, Shift
 
 
 class RotaShift(models.Model):
@@ -30,6 +30,9 @@ class RotaShift(models.Model):
     def __str__(self) -> str:
         return f"{self.position} {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
+    def as_rule(self) -> Shift:
+        return Shift(self.position, self.weekday, self.start, self.end)
+
     def clean(self) -> None:
         """The same check as the rota screen (admin): no overlap within a position."""
         from django.core.exceptions import ValidationError
@@ -40,12 +43,11 @@ class RotaShift(models.Model):
             return
         if self.start == self.end:
             raise ValidationError({"end": "En vakt kan ikke starte og slutte samme klokkeslett."})
-        new = rules.Shift(self.position, self.weekday, self.start, self.end)
-        for other in RotaShift.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk):
-            existing = rules.Shift(other.position, other.weekday, other.start, other.end)
-            if rules.overlap(new, existing):
-                raise ValidationError({"start": f"Vakten overlapper en annen vakt i samme "
-                                                f"stilling: {rules.describe(existing)}."})
+        clash = rules.overlapping(self.as_rule(), (other.as_rule() for other in RotaShift.objects
+                                                   .filter(unit_id=self.unit_id)
+                                                   .exclude(pk=self.pk)))
+        if clash is not None:
+            raise ValidationError({"start": rules.overlap_message(clash)})
 
 
 class IndividualPlan(models.Model):

@@ -338,7 +338,7 @@ def overviews(homes, today: dt.date, visible_persons=None) -> list[HomeOverview]
     shifts: dict[int, list[Shift]] = {}
     for shift in RotaShift.objects.filter(unit__in=[h.unit_id for h in homes]):
         shifts.setdefault(shift.unit_id, []).append(
-            Shift(shift.position, shift.weekday, shift.start, shift.end))
+            shift.as_rule())
     result = []
     for home in homes:
         own_lines = [line for line in lines if line.provider_unit_id == home.unit_id]

@@ -30,8 +30,7 @@ class RotaError(ValueError):
 
 
 def shifts_of(unit) -> list[rules.Shift]:
-    return [rules.Shift(s.position, s.weekday, s.start, s.end)
-            for s in RotaShift.objects.filter(unit=unit)]
+    return [s.as_rule() for s in RotaShift.objects.filter(unit=unit)]
 
 
 @transaction.atomic
@@ -41,11 +40,9 @@ def add_shift(unit: ProviderUnit, *, position: str, weekday: int, start: dt.time
     if start == end:
         raise RotaError("En vakt kan ikke starte og slutte samme klokkeslett.", "end")
     ProviderUnit.objects.select_for_update().get(pk=unit.pk)  # one rota edit at a time
-    new = rules.Shift(position, weekday, start, end)
-    for existing in shifts_of(unit):
-        if rules.overlap(new, existing):
-            raise RotaError(f"Vakten overlapper en annen vakt i samme stilling: "
-                            f"{rules.describe(existing)}.", "start")
+    clash = rules.overlapping(rules.Shift(position, weekday, start, end), shifts_of(unit))
+    if clash is not None:
+        raise RotaError(rules.overlap_message(clash), "start")
     return RotaShift.objects.create(unit=unit, position=position, weekday=weekday,
                                     start=start, end=end)
 
@@ -146,8 +143,7 @@ def month_overview(municipality, first: dt.date, units=None) -> list[HouseMonth]
                     .values_list("provider_unit_id", "rostered_hours"))
     rota: dict[int, list] = defaultdict(list)
     for shift in RotaShift.objects.filter(unit_id__in=ids):
-        rota[shift.unit_id].append(rules.Shift(shift.position, shift.weekday, shift.start,
-                                               shift.end))
+        rota[shift.unit_id].append(shift.as_rule())
     costs = dict(AccountEntry.objects.filter(provider_unit_id__in=ids, month=first).values(
         "provider_unit_id").annotate(total=Sum("amount")).values_list("provider_unit_id",
                                                                       "total"))

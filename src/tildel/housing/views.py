@@ -94,7 +94,7 @@ def rota(request, pk: int):
         else:
             status = 400
     shifts = list(RotaShift.objects.filter(unit=house))
-    plain = [rules.Shift(s.position, s.weekday, s.start, s.end) for s in shifts]
+    plain = [s.as_rule() for s in shifts]
     return render(request, "housing/rota.html", {
         "house": house, "shifts": [(s, p.minutes() / 60) for s, p in zip(shifts, plain,
                                                                          strict=True)],

@@ -8,10 +8,9 @@ from django.utils import timezone
 from tildel.accounts import access
 from tildel.people.models import Person
 from tildel.web.accessible_forms import AccessibleErrorsMixin
+from tildel.web.widgets import DATE
 
 from .models import Deviation, Institution, WaitingListEntry
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _PersonByNumber(AccessibleErrorsMixin, forms.Form):

@@ -29,7 +29,6 @@ LIST_ROLES = (Role.CASEWORKER, Role.OFFICE_LEADER)
 MONTHS = 12
 
 
-
 def _months(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
     """The last ``count`` whole months, oldest first."""
     this_month = today.replace(day=1)

@@ -62,6 +62,15 @@ def overlap(a: Shift, b: Shift) -> bool:
     return any(a1 < b2 + shift and b1 + shift < a2 for shift in (-week, 0, week))
 
 
+def overlapping(new: Shift, existing: Iterable[Shift]) -> Shift | None:
+    """The first shift of ``existing`` that ``new`` overlaps, or None."""
+    return next((shift for shift in existing if overlap(new, shift)), None)
+
+
+def overlap_message(shift: Shift) -> str:
+    return f"Vakten overlapper en annen vakt i samme stilling: {describe(shift)}."
+
+
 def clashes(shifts: Iterable[Shift]) -> list[tuple[Shift, Shift]]:
     """Pairs of shifts of one position that overlap (a rota with these is refused)."""
     return [(a, b) for a, b in itertools.combinations(list(shifts), 2) if overlap(a, b)]

@@ -7,8 +7,9 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -17,7 +18,7 @@ from tildel.accounts import access, access_log
 from tildel.accounts.models import AccessLogEntry, AccessOutcome, Role
 from tildel.casework.access import cases_visible_to, orders_visible_to
 from tildel.casework.models import Case, Decision, ServiceLine
-from tildel.organisation.models import District
+from tildel.organisation.models import District, Municipality
 from tildel.people.forms import PersonForm, PersonSearchForm
 from tildel.people.models import Person
 from tildel.people.search import search
@@ -190,16 +191,10 @@ def handler500(request):
     return render(None, "500.html", status=500)
 
 
-
 def health(request):
     """Helsesjekk for monitoring and load balancers: the application answers and reads one
     row from the database. No login, no personal data; 503 when the database is away. The
     load test (bench/load_bench.py) also uses it as the framework's floor."""
-    from django.db import DatabaseError
-    from django.http import JsonResponse
-
-    from tildel.organisation.models import Municipality
-
     try:
         Municipality.objects.only("pk").first()
     except DatabaseError:

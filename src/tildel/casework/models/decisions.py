@@ -106,14 +106,11 @@ class Decision(models.Model):
         return self.status == self.Status.DECIDED
 
     def needs_second_signature(self) -> bool:
-        """The catalogue asks for two signatures on any line of this service, or the
-        decision takes a housing-and-habilitation unit beyond its normed capacity (report
-        001: no resources released before a leader has approved, tildel.housing)."""
-        if any(line.service_version.second_signature_required for line in self.lines.all()):
-            return True
-        from tildel.housing.services import over_capacity
-
-        return bool(over_capacity(self))
+        """The catalogue asks for two signatures on any line of this service. (A decision
+        beyond a house's normed capacity needs one too: ``services.decisions.sign`` adds
+        that check, tildel.housing.)"""
+        return any(line.service_version.second_signature_required
+                   for line in self.lines.all())
 
 
 class ForumMeeting(models.Model):

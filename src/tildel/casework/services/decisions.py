@@ -145,11 +145,13 @@ def sign(decision: Decision, actor, *, today: dt.date | None = None) -> Decision
     list(ProviderUnit.objects.select_for_update().filter(
         pk__in=decision.lines.filter(provider_unit__isnull=False).values("provider_unit_id"),
         kind=ProviderKind.HOUSING_HABILITATION).order_by("pk").values_list("pk", flat=True))
-    if decision.needs_second_signature():
+    # Beyond a house's normed capacity, no resources are released before a leader has
+    # approved (report 001, tildel.housing): the second signature.
+    over = over_capacity(decision)
+    if over or decision.needs_second_signature():
         decision.status = Decision.Status.AWAITING_SECOND
         decision.save()
         if decision.case_id:
-            over = over_capacity(decision)
             Task.objects.create(case=decision.case, kind=Task.Kind.SECOND_SIGNATURE,
                                 title="Godkjenning: over normert kapasitet" if over
                                 else "Andre signatur på vedtak",
