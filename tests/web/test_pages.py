@@ -89,6 +89,26 @@ def test_birth_date_search_takes_both_centuries_and_skips_impossible_dates(world
         "Dag", "Dag", "Dag", "dahl", "Dbx"]
 
 
+def test_one_word_lists_family_names_first_then_given_names_in_norwegian_order(world):
+    """«Ha» mostly means Hansen or Haugen: family-name matches come first, each group in
+    alphabetical order with Æ, Ø and Å after Z, whatever the case of the letters."""
+    from tildel.people.models import Person
+    from tildel.people.search import search
+
+    for given, family in [("Hanne", "Aas"), ("Per", "Haugen"), ("Kari", "hansen"),
+                          ("Ola", "Hæhre"), ("Liv", "Håland"), ("Harald", "Berg"),
+                          ("Siri", "Høiby"), ("Eva", "Hagen"), ("Tor", "Ulstein")]:
+        world.person(given=given, family=family)
+    names = [f"{p.family_name}, {p.given_name}" for p in search(Person.objects.all(), "ha")]
+    assert names == ["Hagen, Eva", "hansen, Kari", "Haugen, Per",  # family names
+                     "Aas, Hanne", "Berg, Harald"]  # then given names
+    names = [p.family_name for p in search(Person.objects.all(), "h")]
+    assert names[:6] == ["Hagen", "hansen", "Haugen", "Hæhre", "Høiby", "Håland"]
+    assert search(Person.objects.all(), "ha", limit=2) == list(
+        Person.objects.filter(family_name__in=["Hagen", "hansen"]).order_by("family_name"))
+    assert search(Person.objects.all(), "h%") == [] and search(Person.objects.all(), "h_") == []
+
+
 def test_search_results_link_by_internal_id_never_by_number(client, caseworker, world):
     person = world.person(given="Ingrid", family="Solberg")
     client.force_login(caseworker)
