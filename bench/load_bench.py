@@ -138,8 +138,12 @@ def _wait(url: str, seconds: float = 60) -> None:
 
 def run_load(tmp: Path) -> list[dict]:
     """Serve with gunicorn, run locust, return the rows of its statistics."""
+    from django.conf import settings
+
+    # The server signs and reads sessions with this process's secret: the sessions made
+    # here beforehand must be valid there.
     env = {**os.environ, "TILDEL_VAR_DIR": str(tmp), "TILDEL_LOG_LEVEL": "WARNING",
-           "SECRET_KEY": os.environ["SECRET_KEY"],
+           "SECRET_KEY": settings.SECRET_KEY,
            "LOAD_DATA": str(tmp / "load.json")}
     subprocess.run(  # noqa: S603 - our own program, fixed arguments
         [BIN / "tildel", "collectstatic", "--no-input", "-v", "0"], env=env, check=True)
@@ -167,48 +171,52 @@ def run_load(tmp: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def load_test() -> list[tuple[str, int, int, float, float]]:
+    """The city (built or reused), the users' data, the run: per screen (name, requests,
+    errors, p50 ms, p95 ms), then "all requests". Django must be set up on PostgreSQL."""
+    from django.db import connection
+    from insight_bench import build_city
+
+    build_city()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        write_load_data(tmp / "load.json")
+        connection.close()
+        rows = run_load(tmp)
+    found = [(r["Name"], int(r["Request Count"]), int(r["Failure Count"]), float(r["50%"]),
+              float(r["95%"])) for r in rows if r["Name"] != "Aggregated"
+             and not r["Name"].endswith("(vis)") and not r["Name"].startswith("innlogging")]
+    found += [("all requests", int(r["Request Count"]), int(r["Failure Count"]),
+               float(r["50%"]), float(r["95%"])) for r in rows if r["Name"] == "Aggregated"]
+    return found
+
+
 def main() -> int:
     sys.path.insert(0, str(HERE))
     from run import prepare_django
 
-    # One secret for this process and the server: the sessions made here are signed with it.
-    os.environ.setdefault("SECRET_KEY", "lasttest-" + os.urandom(24).hex())
     with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
         prepare_django(tmp_name)
         from django.db import connection
 
         if connection.vendor != "postgresql":
             print("The load test runs on PostgreSQL (make bench-load).")
             return 1
-        from insight_bench import build_city
-
-        build_city()
-        write_load_data(tmp / "load.json")
-        connection.close()
         started = dt.datetime.now()
-        rows = run_load(tmp)
-    screens = [r for r in rows if r["Name"] != "Aggregated" and not r["Name"].endswith(
-        "(vis)") and not r["Name"].startswith("innlogging")]
-    by_name = {r["Name"]: r for r in rows}
+        rows = load_test()
+    by_name = {row[0]: row for row in rows}
     missed = 0
     print(f"Load test {started:%Y-%m-%d %H:%M}: {USERS} users, {SECONDS} s, gunicorn 2 workers")
     print(f"{'screen':<36}{'requests':>9}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}  budget")
-    for r in screens:
-        errors, p95 = int(r["Failure Count"]), float(r["95%"])
-        ok = errors == 0 and (r["Name"].startswith("gulv") or p95 <= P95_MS)
+    for name, requests, errors, p50, p95 in rows:
+        ok = errors == 0 and (name.startswith("gulv") or name == "all requests"
+                              or p95 <= P95_MS)
         missed += not ok
-        print(f"{r['Name']:<36}{r['Request Count']:>9}{errors:>7}{float(r['50%']):>8.0f}"
-              f"{p95:>8.0f}  {'ok' if ok else 'MISSED'}")
-    total = by_name.get("Aggregated")
-    if total:
-        print(f"{'all requests':<36}{total['Request Count']:>9}{total['Failure Count']:>7}"
-              f"{float(total['50%']):>8.0f}{float(total['95%']):>8.0f}")
-        missed += int(total["Failure Count"]) > 0
+        print(f"{name:<36}{requests:>9}{errors:>7}{p50:>8.0f}{p95:>8.0f}  "
+              f"{'ok' if ok else 'MISSED'}")
     person, floor = by_name.get("saksbehandler: personoversikt"), by_name.get("gulv: én rad")
-    if person and floor and float(floor["50%"]):
-        print(f"person overview p50 ÷ one-row view p50: "
-              f"{float(person['50%']) / float(floor['50%']):.1f}")
+    if person and floor and floor[3]:
+        print(f"person overview p50 ÷ one-row view p50: {person[3] / floor[3]:.1f}")
     return 1 if missed else 0
 
 
