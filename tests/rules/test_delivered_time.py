@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tildel.rules import delivered_time as rules
@@ -226,8 +226,13 @@ def test_a_line_that_starts_mid_week_counts_only_its_days():
     line = LineTerms.of(MONDAY + dt.timedelta(days=4), None, Decimal(7), "hours_week")
     week = rules.compare([line], {}, MONDAY, MONDAY + dt.timedelta(days=6))
     assert week.decided == 180  # Friday to Sunday: 3 days × 60 minutes
-    assert rules.covered_days([line], MONDAY, MONDAY + dt.timedelta(days=6)) == {
-        MONDAY + dt.timedelta(days=d) for d in (4, 5, 6)}
+    every_day = {MONDAY + dt.timedelta(days=d): 30 for d in range(7)}
+    assert rules.days_without_line([line], every_day, MONDAY, MONDAY + dt.timedelta(days=6)
+                                   ) == [MONDAY + dt.timedelta(days=d) for d in (0, 1, 2, 3)]
+    # Days with no minutes, outside the period or covered otherwise are not counted.
+    assert rules.days_without_line([line], {**every_day, MONDAY: 0}, MONDAY + dt.timedelta(
+        days=1), MONDAY + dt.timedelta(days=6), covered={MONDAY + dt.timedelta(days=2)}) == [
+        MONDAY + dt.timedelta(days=d) for d in (1, 3)]
 
 
 def test_no_hours_decided_gives_no_comparison():
@@ -240,3 +245,43 @@ def test_hours_are_shown_with_a_decimal_comma():
     assert rules.hours_text(90) == "1,5"
     assert rules.hours_text(Decimal(-100)) == "−1,7"
     assert rules.hours_text(None) == "–"
+
+
+_day = st.dates(min_value=dt.date(2025, 12, 1), max_value=dt.date(2026, 3, 31))
+_hours = st.decimals(min_value=0, max_value=60, places=2)
+
+
+@st.composite
+def _line(draw):
+    start = draw(_day)
+    end = draw(st.none() | _day.filter(lambda d: d >= start))
+    planned = draw(st.lists(st.tuples(_day, _hours), max_size=4))
+    decided = draw(st.none() | _hours)
+    return LineTerms(start, end, decided, tuple(sorted(planned, key=lambda p: p[0])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_line(), max_size=3), first=_day, length=st.integers(0, 40),
+       visits=st.dictionaries(_day, st.integers(0, 600), max_size=30))
+def test_comparison_counts_each_day_as_its_definition_says_300_cases(lines, first, length,
+                                                                    visits):
+    """The comparison sums the decided and planned hours of each day the line is in force
+    (planned: the latest adjustment on or before the day, else the decided hours) and the
+    minutes delivered on the days of the period, whatever shortcut computes it."""
+    last = first + dt.timedelta(days=length)
+    decided = planned = Decimal(0)
+    has_hours = False
+    for n in range(length + 1):
+        day = first + dt.timedelta(days=n)
+        for line in lines:
+            if line.decided_weekly is not None and line.in_force(day):
+                has_hours = True
+                decided += line.decided_weekly
+                planned += line.planned_on(day) or Decimal(0)
+    result = rules.compare(lines, visits, first, last)
+    assert result.days == length + 1
+    assert result.delivered == sum(m for d, m in visits.items() if first <= d <= last)
+    if has_hours:
+        assert result.decided == decided * 60 / 7 and result.planned == planned * 60 / 7
+    else:
+        assert result.decided is None and result.planned is None

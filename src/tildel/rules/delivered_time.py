@@ -17,7 +17,7 @@ hours / 4" (``hours.py``) only converts a monthly decision to weekly hours.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -397,6 +397,19 @@ class LineTerms:
     def in_force(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
+    def planned_over(self, first: dt.date, last: dt.date) -> Decimal:
+        """``planned_on`` summed over the days from ``first`` to ``last`` (inclusive), the
+        days between two adjustments counted at once instead of one by one."""
+        total, hours, since = Decimal(0), self.decided_weekly, first
+        for effective_from, planned in self.planned:
+            if effective_from > last:
+                break
+            if effective_from > since:
+                total += (hours or 0) * (effective_from - since).days
+                since = effective_from
+            hours = planned
+        return total + (hours or 0) * ((last - since).days + 1)
+
     def planned_on(self, day: dt.date) -> Decimal | None:
         """The latest adjustment in force on ``day``, else the decided hours."""
         hours = self.decided_weekly
@@ -407,14 +420,15 @@ class LineTerms:
         return hours
 
 
-def covered_days(lines: Iterable[LineTerms], first: dt.date, last: dt.date) -> set[dt.date]:
-    """The days in [first, last] on which at least one decided line is in force."""
-    covered: set[dt.date] = set()
-    for line in lines:
-        start = max(first, line.start)
-        end = min(last, line.end) if line.end else last
-        covered.update(days(start, end) if start <= end else ())
-    return covered
+def days_without_line(lines: Iterable[LineTerms], delivered: Mapping[dt.date, int],
+                      first: dt.date, last: dt.date,
+                      covered: Collection[dt.date] = ()) -> list[dt.date]:
+    """The days in [first, last] with minutes delivered and no decided line in force (nor
+    in ``covered``, days counted as covered otherwise), in date order."""
+    lines = list(lines)
+    return sorted(day for day, minutes in delivered.items()
+                  if minutes and first <= day <= last and day not in covered
+                  and not any(line.in_force(day) for line in lines))
 
 
 @dataclass
@@ -456,17 +470,17 @@ def is_deviation(delivered_minutes, expected_minutes, per_week: int = DEFAULT_TH
 def compare(lines: Iterable[LineTerms], delivered: Mapping[dt.date, int], first: dt.date,
             last: dt.date) -> Comparison:
     """Decided, planned and delivered minutes from ``first`` to ``last`` (inclusive)."""
-    lines = list(lines)
     result = Comparison(days=(last - first).days + 1)
     decided_hour_days = planned_hour_days = Decimal(0)  # weekly hours summed over days
     has_hours = False
-    for day in days(first, last):
-        for line in lines:
-            if line.decided_weekly is not None and line.in_force(day):
-                has_hours = True
-                decided_hour_days += line.decided_weekly
-                planned_hour_days += line.planned_on(day) or Decimal(0)
-        result.delivered += delivered.get(day, 0)
+    for line in lines:
+        start, end = max(first, line.start), min(last, line.end) if line.end else last
+        if line.decided_weekly is None or start > end:
+            continue
+        has_hours = True
+        decided_hour_days += line.decided_weekly * ((end - start).days + 1)
+        planned_hour_days += line.planned_over(start, end)
+    result.delivered = sum(minutes for day, minutes in delivered.items() if first <= day <= last)
     if has_hours:
         result.decided = decided_hour_days * 60 / 7
         result.planned = planned_hour_days * 60 / 7
