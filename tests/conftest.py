@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import shutil
 from decimal import Decimal
 
 import pytest
 
+from tests import logscan
 from tildel.accounts.models import Role, User
 from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import Service
@@ -22,6 +25,31 @@ from tildel.people.models import Person
 from tildel.rules import identity
 
 TODAY = dt.date.today()
+
+
+def pytest_configure(config):
+    logscan.directory()  # made here, before the test workers start, so they inherit it
+
+
+@pytest.fixture(autouse=True)
+def _keep_logs():
+    # Before every test: Django's logging set-up, and any test that repeats it, replaces
+    # the root logger's handlers.
+    logscan.keep_logs(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The log scan, once all test processes are done: no fødselsnummer in any log."""
+    if hasattr(session.config, "workerinput"):  # a test worker; the controller scans
+        return
+    lines, found = logscan.scan(logscan.directory())
+    shutil.rmtree(logscan.directory(), ignore_errors=True)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if reporter is not None:
+        reporter.write_line(f"Log scan: {lines} log lines read, {len(found)} with a "
+                            f"fødselsnummer or D-nummer" + "".join(f"\n  {f}" for f in found))
 
 
 @pytest.fixture(autouse=True)

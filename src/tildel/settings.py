@@ -7,7 +7,8 @@ Configuration comes from the environment (12-factor):
   ``var/secret_key``.
 - ``TILDEL_DEBUG``: ``1`` turns on Django's debug mode (never in production).
 - ``TILDEL_ALLOWED_HOSTS``: comma-separated host names; default loopback only.
-- ``TILDEL_HTTPS``: ``1`` when served over HTTPS: secure cookies, HSTS, redirect.
+- ``TILDEL_HTTPS``: ``1`` when served over HTTPS: secure cookies, HSTS, redirect;
+  ``TILDEL_HSTS_PRELOAD``: ``1`` also asks browsers to preload HSTS for the whole domain.
 - ``TILDEL_SYNTHETIC_IDS``: ``1`` (default) accepts synthetic test fødselsnummer
   (Skatteetaten's Tenor series, month + 80), which the demo uses; set ``0`` in production.
 - ``TILDEL_VAR_DIR``: where local state lives (default ``./var``).
@@ -26,6 +27,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,6 +213,23 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles and everything else only from this
+# server, no inline code or style attributes (charts read their data from json_script
+# elements), no frames, no plugins. A page that needs an exception is a bug.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 if env_flag("TILDEL_HTTPS"):
     SESSION_COOKIE_SECURE = True
@@ -218,6 +238,11 @@ if env_flag("TILDEL_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The browsers' HSTS preload list binds the whole domain (the municipality's, not only
+    # Tildel's host), so asking for it is the municipality's decision: TILDEL_HSTS_PRELOAD=1.
+    SECURE_HSTS_PRELOAD = env_flag("TILDEL_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 
 # Logs never carry personal data: request paths hold only internal ids, and the
@@ -257,6 +282,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's pages need inline scripts the CSP refuses, and
+    # machine clients read the OpenAPI document instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tildel.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
