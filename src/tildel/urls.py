@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tildel.accounts.forms import LoginForm
-from tildel.web import views
+from tildel.web import emergency, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,10 @@ urlpatterns = [
     path("personer/sok/", views.person_search, name="person-search"),
     path("personer/ny/", views.person_create, name="person-create"),
     path("personer/<int:pk>/", views.person_overview, name="person-overview"),
+    path("personer/<int:pk>/nodrett/", emergency.open_access, name="person-emergency"),
+    path("nodrett/", emergency.review_list, name="emergency-review"),
+    path("nodrett/<int:entry_id>/gjennomgatt/", emergency.review,
+         name="emergency-review-done"),
     path("tilgangslogg/", views.access_log_search, name="access-log"),
     path("tilgangslogg/innsyn/", views.access_log_report, name="access-log-report"),
     path("", include("tildel.casework.urls")),

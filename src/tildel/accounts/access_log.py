@@ -17,6 +17,11 @@ DEFAULT_PURPOSE = {
 }
 
 
+def emergency_purpose(reason: str) -> str:
+    """The access log's purpose for a read under emergency access (nødrett)."""
+    return f"Nødrett: {' '.join(reason.split())}"[:200]
+
+
 def purpose_for(user) -> str:
     return DEFAULT_PURPOSE.get(user.role, "Annet")
 

@@ -152,3 +152,44 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Tilgangsloggen kan ikke slettes.")
+
+
+#: How long emergency access to one person lasts once opened (hours).
+EMERGENCY_ACCESS_HOURS = 2
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active(self, user, person_id: int, at=None):
+        return self.filter(user=user, person_id=person_id,
+                           expires_at__gt=at or timezone.now())
+
+
+class EmergencyAccess(models.Model):
+    """Nødrett (break-glass): a user opened a person's record outside their scope, stating
+    why. It lasts EMERGENCY_ACCESS_HOURS, every read during it is in the access log with
+    the reason, and the user's leader reviews it afterwards (Normen: access on need, with
+    controls after the fact)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="bruker")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="person")
+    role = models.CharField("rolle", max_length=32, choices=Role.choices)
+    reason = models.TextField("begrunnelse")
+    opened_at = models.DateTimeField("åpnet", default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField("varer til")
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="gjennomgått av")
+    reviewed_at = models.DateTimeField("gjennomgått", null=True, blank=True)
+    review_note = models.TextField("merknad fra leder", blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nødrettstilgang"
+        verbose_name_plural = "nødrettstilganger"
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["user", "person", "-expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.opened_at:%d.%m.%Y %H:%M} {self.user_id}"

@@ -54,6 +54,8 @@ def navigation(request):
         items.append(("BPA", reverse("housing:bpa")))
     if user.role in (Role.CASEWORKER, Role.OFFICE_LEADER, Role.PROVIDER_LEADER):
         items.append(("Avlastning", reverse("housing:respite")))
+    if user.role in (Role.OFFICE_LEADER, Role.PROVIDER_LEADER):
+        items.append(("Nødrett", reverse("emergency-review")))
     if user.is_office_role or user.role in (Role.PROVIDER_LEADER, Role.MANAGEMENT):
         items.append(("Plasser", reverse("places:overview")))
     if user.role in (Role.PROVIDER_LEADER, Role.OFFICE_LEADER, Role.MANAGEMENT, Role.ANALYST):

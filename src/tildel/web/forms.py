@@ -68,3 +68,26 @@ class AccessLogFilterForm(AccessibleErrorsMixin, forms.Form):
                 at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min,
                                            tzinfo=tz))
         return queryset.order_by("-at", "-id")
+
+
+class EmergencyAccessForm(AccessibleErrorsMixin, forms.Form):
+    """Nødrett: why the record must be opened now."""
+
+    reason = forms.CharField(
+        label="Begrunnelse", min_length=15, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Hvorfor du må se opplysningene nå, og hvorfor det ikke kan vente på den "
+                  "som har ansvaret. Begrunnelsen lagres i tilgangsloggen og leses av "
+                  "lederen din.",
+        error_messages={"required": "Skriv en begrunnelse.",
+                        "min_length": "Begrunnelsen må være minst 15 tegn.",
+                        "max_length": "Begrunnelsen kan være høyst 500 tegn."})
+    confirm = forms.BooleanField(
+        label="Jeg forstår at tilgangen logges og blir gjennomgått av lederen min.",
+        error_messages={"required": "Bekreft at du forstår at tilgangen logges og "
+                                    "gjennomgås."})
+
+
+class EmergencyReviewForm(AccessibleErrorsMixin, forms.Form):
+    note = forms.CharField(label="Merknad", required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,11 +11,13 @@ from django.db import DatabaseError
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tildel.accounts import access, access_log
-from tildel.accounts.models import AccessLogEntry, AccessOutcome, Role
+from tildel.accounts.access_log import emergency_purpose
+from tildel.accounts.models import AccessLogEntry, AccessOutcome, EmergencyAccess, Role
 from tildel.casework.access import cases_visible_to, orders_visible_to
 from tildel.casework.models import Case, Decision, ServiceLine
 from tildel.organisation.models import District, Municipality
@@ -90,15 +92,30 @@ def person_search(request):
     return render(request, template, {"form": form, "hits": hits})
 
 
+class OutsideScope(PermissionDenied):
+    """The person exists but is outside the user's scope: the refusal page offers
+    emergency access (nødrett) to the roles that may use it."""
+
+    def __init__(self, person_id: int):
+        super().__init__()
+        self.person_id = person_id
+
+
 def _person_or_deny(request, pk: int, what: str, queryset=None) -> Person:
-    """The person, if the user may see them; every attempt lands in the access log."""
+    """The person, if the user may see them, or has opened emergency access to them (then
+    the log says so, with the reason); every attempt lands in the access log."""
     queryset = queryset if queryset is not None else Person.objects.all()
     person = get_object_or_404(queryset.select_related("district", "municipality"), pk=pk)
-    if not access.can_view_person(request.user, person):
-        access_log.record(request.user, person, what, outcome=AccessOutcome.DENIED)
-        raise PermissionDenied
-    access_log.record(request.user, person, what)
-    return person
+    if access.can_view_person(request.user, person):
+        access_log.record(request.user, person, what)
+        return person
+    emergency = EmergencyAccess.objects.active(request.user, person.pk).first()
+    if emergency is not None:
+        access_log.record(request.user, person, what,
+                          purpose=emergency_purpose(emergency.reason))
+        return person
+    access_log.record(request.user, person, what, outcome=AccessOutcome.DENIED)
+    raise OutsideScope(person.pk)
 
 
 @role_required(*PERSON_ROLES)
@@ -182,7 +199,15 @@ def _error_page(template: str, status: int):
     return view
 
 
-handler403 = _error_page("403.html", 403)
+def handler403(request, exception=None):
+    """Ingen tilgang; for a person outside the user's scope, the way to emergency access."""
+    emergency_url = None
+    if (isinstance(exception, OutsideScope) and request.user.is_authenticated
+            and request.user.role in PERSON_ROLES):
+        emergency_url = reverse("person-emergency", args=[exception.person_id])
+    return render(request, "403.html", {"emergency_url": emergency_url}, status=403)
+
+
 handler404 = _error_page("404.html", 404)
 
 
