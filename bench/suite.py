@@ -114,7 +114,7 @@ def load_rows() -> list[Row]:
 
     rows = []
     for name, requests, errors, p50, p95 in load_test():
-        floor = name.startswith("gulv")
+        floor = name.startswith("gulv") or name == "all requests"  # as bench-load
         rows.append(Row(f"load: {name}", f"p95 of {requests} requests, {USERS} users, "
                         f"{SECONDS} s", p95, "ms", None if floor else ("<", P95_MS)))
         rows.append(Row(f"load: {name}", "p50", p50, "ms"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import random
 import shutil
@@ -31,6 +32,12 @@ def pytest_configure(config):
     logscan.directory()  # made here, before the test workers start, so they inherit it
 
 
+def pytest_sessionstart(session):
+    # Each process says it is there, so the scan knows it read every process's log.
+    logscan.keep_logs(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    logging.getLogger("tildel.tests").warning(logscan.STARTED)
+
+
 @pytest.fixture(autouse=True)
 def _keep_logs():
     # Before every test: Django's logging set-up, and any test that repeats it, replaces
@@ -42,9 +49,13 @@ def pytest_sessionfinish(session, exitstatus):
     """The log scan, once all test processes are done: no fødselsnummer in any log."""
     if hasattr(session.config, "workerinput"):  # a test worker; the controller scans
         return
-    lines, found = logscan.scan(logscan.directory())
-    shutil.rmtree(logscan.directory(), ignore_errors=True)
+    folder = logscan.directory()
+    lines, found = logscan.scan(folder)
+    started = logscan.started(folder)
+    shutil.rmtree(folder, ignore_errors=True)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not started or started < len(list(folder.glob("*.log"))) or lines == 0:
+        found.append("ikke alle testprosessers logg ble lest")
     if found:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if reporter is not None:

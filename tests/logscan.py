@@ -13,8 +13,10 @@ from pathlib import Path
 from tildel.rules import identity
 
 DIRECTORY = "TILDEL_TEST_LOG_DIR"
-#: 11 digits, or 6 and 5 with a space between, not part of a longer number.
-_CANDIDATE = re.compile(r"(?<!\d)(\d{6}) ?(\d{5})(?!\d)")
+#: Written by every test process when it starts (``started`` counts them).
+STARTED = "loggskanning: prosessen har startet"
+#: 11 digits, or 6 and 5 with a space, dot or dash between, not part of a longer number.
+_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ .-]?(\d{5})(?!\d)")
 
 
 def directory() -> Path:
@@ -40,6 +42,12 @@ def keep_logs(worker: str) -> None:
         root.addHandler(handler)
 
 
+def started(folder: Path) -> int:
+    """How many process logs begin with the start line."""
+    return sum(1 for path in folder.glob("*.log")
+               if STARTED in path.read_text(encoding="utf-8", errors="replace")[:500])
+
+
 def flush() -> None:
     for handler in _handlers.values():
         handler.flush()
@@ -51,12 +59,13 @@ def identity_numbers(text: str) -> list[str]:
 
 
 def scan(folder: Path) -> tuple[int, list[str]]:
-    """Lines read, and for each line holding a number: the logger and level that wrote it
-    (never the number, so the report does not leak it either)."""
+    """Lines read, and where each line holding a number is (file and line number; never
+    the line itself, which may be a traceback's, so the report cannot leak the number)."""
     lines, found = 0, []
     for path in sorted(folder.glob("*.log")):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
             lines += 1
             if identity_numbers(line):
-                found.append(" ".join(line.split(" ", 2)[:2]) + f" ({path.name})")
+                found.append(f"{path.name}, linje {number}")
     return lines, found

@@ -14,9 +14,17 @@ from tildel.accounts.models import Role
 from tildel.casework.models import ServiceLine
 from tildel.people.models import Person
 
-# Real commits (a backup sees only those); the migrations' data (the catalogue) is put back
-# after each test for the tests that follow.
+# Real commits (a backup sees only those). Each test flushes every table when it ends.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _put_back_migration_data(django_db_blocker):
+    """The migrations' data (the catalogue) back after the last test's flush, for the tests
+    that run after this file in the same process."""
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 def snapshot() -> dict[str, list[str]]:
@@ -50,6 +58,23 @@ def test_restore_gives_back_every_row_as_it_was_at_the_backup(stored, world, tmp
     call_command("restore", str(path), yes=True, stdout=open(tmp_path / "o2.txt", "w"))  # noqa: SIM115
     assert snapshot() == before
     assert Person.objects.get(pk=stored.pk).family_name == "Solberg"
+    # Health data: the backup and its checksum are the owner's alone.
+    assert path.stat().st_mode & 0o077 == 0
+    assert (tmp_path / "kopi.backup.sha256").stat().st_mode & 0o077 == 0
+
+
+def test_a_table_newer_than_the_backup_does_not_stop_the_restore(stored, tmp_path):
+    """After an upgrade a table may exist that the backup does not know, with a foreign key
+    to one the backup restores: the restore still replaces everything."""
+    path = tmp_path / "kopi.backup"
+    call_command("backup", out=path, stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    before = snapshot()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE tildel_newer (id integer PRIMARY KEY, person_id integer "
+                       "REFERENCES people_person (id))")
+        cursor.execute("INSERT INTO tildel_newer VALUES (1, %s)", [stored.pk])
+    call_command("restore", str(path), yes=True, stdout=open(tmp_path / "o.txt", "w"))  # noqa: SIM115
+    assert snapshot() == before
 
 
 def test_a_damaged_backup_or_a_missing_yes_restores_nothing(stored, tmp_path):
@@ -63,6 +88,9 @@ def test_a_damaged_backup_or_a_missing_yes_restores_nothing(stored, tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(CommandError, match="Sjekksummen"):
         call_command("restore", str(path), yes=True)
-    with pytest.raises(CommandError, match="Finner ikke"):
+    with pytest.raises(CommandError, match="Finner ikke sikkerhetskopien"):
         call_command("restore", str(tmp_path / "finnes-ikke"), yes=True)
+    (tmp_path / "kopi.backup.sha256").unlink()  # no checksum: refused unless asked
+    with pytest.raises(CommandError, match="Finner ikke sjekksummen"):
+        call_command("restore", str(path), yes=True)
     assert Person.objects.get(pk=stored.pk).family_name == "Etter kopien"

@@ -18,12 +18,13 @@ def test_the_scan_finds_identity_numbers_in_logs_and_reports_where_not_what(tmp_
         f"INFO tildel.casework Sak 1234 opprettet\n"
         f"WARNING tildel.import Ukjent person {number} på linje 7\n"
         f"INFO tildel.letters sendt til {spaced}\n"
+        f"ValueError: {number[:6]}-{number[6:]} ukjent\n"  # a traceback's last line
         f"INFO tildel.delivery rad 12345678901 avvist\n"  # 11 digits, no valid number
         f"INFO tildel.kpr melding 2026112412000012345\n",  # part of a longer number
         encoding="utf-8")
     lines, found = logscan.scan(tmp_path)
-    assert lines == 5
-    assert found == ["WARNING tildel.import (gw0.log)", "INFO tildel.letters (gw0.log)"]
+    assert lines == 6
+    assert found == ["gw0.log, linje 2", "gw0.log, linje 3", "gw0.log, linje 4"]
     assert not any(number in f for f in found)
 
 

@@ -11,8 +11,16 @@ import subprocess
 import sys
 
 import pytest
+from django.urls import reverse
 
-from .test_query_budgets import SCREENS, city  # noqa: F401 - the fixture is used below
+from .test_query_budgets import SCREENS as MAIN_SCREENS
+from .test_query_budgets import city  # noqa: F401 - the fixture is used below
+
+#: The main screens, and the pages with charts (their data in json_script elements).
+SCREENS = {**MAIN_SCREENS,
+           "nøkkeltall": ("analyst", lambda w: "/nokkeltall/"),
+           "finansiering": ("analyst", lambda w: reverse("financing-simulator")),
+           "søk (htmx)": ("caseworker", lambda w: reverse("person-search"))}
 
 pytestmark = pytest.mark.django_db
 

@@ -300,3 +300,30 @@ def test_a_large_unit_shows_a_page_of_users_and_logs_only_those_shown(delivery, 
         assert flagged <= filtered <= total
     finally:
         views.UNIT_PAGE_SIZE = old
+
+
+def test_minutes_are_time_that_passed_on_the_nights_the_clock_changes(delivery):
+    """01:30-03:30 on the night summer time starts is one hour of help, and 01:30-02:30 on
+    the night it ends is two, in the unit's sums as in the rules; fractions of a second do
+    not make a minute."""
+    from zoneinfo import ZoneInfo
+
+    from tildel.delivery.services import delivered_by_person
+    from tildel.rules import delivered_time
+
+    w, oslo = delivery, ZoneInfo("Europe/Oslo")
+    spring, autumn = dt.date(2026, 3, 29), dt.date(2026, 10, 25)
+    visits = [(dt.datetime(2026, 3, 29, 1, 30, tzinfo=oslo),
+               dt.datetime(2026, 3, 29, 3, 30, tzinfo=oslo)),
+              (dt.datetime(2026, 10, 25, 1, 30, tzinfo=oslo),
+               dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=oslo)),
+              (dt.datetime(2026, 10, 26, 10, 0, 0, 900000, tzinfo=oslo),
+               dt.datetime(2026, 10, 26, 10, 1, 0, 100000, tzinfo=oslo))]
+    for start, end in visits:
+        Visit.objects.create(person=w.anna, provider_unit=w.east_unit, start=start, end=end,
+                             staff_role="SPL")
+    assert [delivered_time.minutes(a, b) for a, b in visits] == [60, 120, 0]
+    by_day = delivered_by_person(w.east_unit.pk, [w.anna.pk], spring,
+                                 dt.date(2026, 10, 31))[w.anna.pk]
+    assert by_day == {spring: 60, autumn: 120, dt.date(2026, 10, 26): 0}
+    assert delivered_time.delivered_by_day(visits) == by_day

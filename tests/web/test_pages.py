@@ -107,6 +107,29 @@ def test_one_word_lists_family_names_first_then_given_names_in_norwegian_order(w
     assert search(Person.objects.all(), "ha", limit=2) == list(
         Person.objects.filter(family_name__in=["Hagen", "hansen"]).order_by("family_name"))
     assert search(Person.objects.all(), "h%") == [] and search(Person.objects.all(), "h_") == []
+    assert search(Person.objects.all(), "[") == [] and search(Person.objects.all(), "ø!") == []
+    assert [p.family_name for p in search(Person.objects.all(), "HØ")] == ["Høiby"]
+
+
+def test_a_common_family_name_leaves_room_for_the_given_name_and_says_there_is_more(
+        world, client, caseworker):
+    """«Hans» finds 30 named Hansen and one Hans: a third of the 25 places are kept for
+    given names, and the page says there are more hits than shown."""
+    from tildel.people.models import Person
+    from tildel.people.search import search
+
+    for n in range(30):
+        world.person(given=f"Kari{n:02d}", family="Hansen", birth=dt.date(1940, 1, 1)
+                     + dt.timedelta(days=n))
+    world.person(given="Hans", family="Berg")
+    found = search(Person.objects.all(), "hans")
+    assert len(found) == 25 and found.more
+    assert [p.family_name for p in found] == ["Hansen"] * 24 + ["Berg"]
+    client.force_login(caseworker)
+    page = client.post(reverse("person-search"), {"q": "hans"}).content.decode()
+    assert "Berg, Hans" in page and "Det finnes flere treff" in page
+    page = client.post(reverse("person-search"), {"q": "berg"}).content.decode()
+    assert "Berg, Hans" in page and "Det finnes flere treff" not in page
 
 
 def test_search_results_link_by_internal_id_never_by_number(client, caseworker, world):

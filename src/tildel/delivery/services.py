@@ -122,9 +122,9 @@ class WholeMinutes(Func):
         start, end = (compiler.compile(e) for e in self.source_expressions)
         if connection.vendor == "postgresql":
             sql = f"FLOOR(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) / 60)::integer"
-        else:  # SQLite: whole seconds since the epoch, divided as integers
-            sql = (f"((CAST(strftime('%%s', {end[0]}) AS INTEGER) - "
-                   f"CAST(strftime('%%s', {start[0]}) AS INTEGER)) / 60)")
+        else:  # SQLite: milliseconds between the two, divided as integers
+            sql = (f"(CAST(ROUND((julianday({end[0]}) - julianday({start[0]})) * 86400000) "
+                   f"AS INTEGER) / 60000)")
         return sql, (*end[1], *start[1])
 
 

@@ -14,18 +14,24 @@ from .models import Person
 #: Æ, Ø and Å mapped to the three characters after Z in byte order, so a sort in the "C"
 #: collation gives the Norwegian alphabet (… Z Æ Ø Å) whatever the database's collation.
 NORWEGIAN_ORDER = {"Æ": "[", "Ø": "\\", "Å": "]"}
-_KEY_SQL = ("TRANSLATE(UPPER(\"people_person\".\"{column}\"::text), 'ÆØÅ', '[\\]') "
-            "COLLATE \"C\"")
+#: Lower-case æ, ø and å are mapped too: UPPER leaves them as they are in a database whose
+#: character type is "C".
+_TRANSLATE = "TRANSLATE(UPPER({value}::text), 'ÆØÅæøå', '[\\][\\]')"
+_KEY_SQL = _TRANSLATE.format(value='"people_person"."{column}"') + ' COLLATE "C"'
+#: The typed word, made a key by the database the same way, then a prefix pattern. The
+#: escape character is «!», because the keys use «\\» for Ø.
+_PATTERN_SQL = "(" + _TRANSLATE.format(value="%s") + " || '%%') ESCAPE '!'"
 
 
-def search(persons: QuerySet[Person], query: str, limit: int = 25) -> list[Person]:
+def search(persons: QuerySet[Person], query: str, limit: int = 25) -> Results:
     """Find persons whose number matches, or whose names start with each word.
 
     - 11 digits: the exact fødselsnummer / D-nummer.
     - 6 digits: the birth date (ddmmyy), as written on paper forms; matches D-numbers
       and synthetic numbers too, since it compares the derived birth date.
     - One word: persons whose family name starts with it, in name order, then those whose
-      given name does (a caseworker typing «Ha» most often means Hansen or Haugen).
+      given name does (a caseworker typing «Ha» most often means Hansen or Haugen), with
+      room kept for the given names.
     - Several words: every word must start the given or family name (case-insensitive),
       so "ola nor" finds Ola Nordmann.
     """
@@ -36,10 +42,10 @@ def search(persons: QuerySet[Person], query: str, limit: int = 25) -> list[Perso
         elif len(compact) == 6:
             days = _birth_dates(compact)
             if not days:
-                return []
+                return Results()
             hits = persons.filter(birth_date__in=days)  # uses the birth-date index
         else:
-            return []
+            return Results()
         return _ordered(hits, limit)
     words = query.split()
     if len(words) == 1:
@@ -50,42 +56,59 @@ def search(persons: QuerySet[Person], query: str, limit: int = 25) -> list[Perso
     return _ordered(persons.filter(condition), limit)
 
 
-def _family_first(persons: QuerySet[Person], word: str, limit: int) -> list[Person]:
-    """Family-name matches, then given-name matches, each in name order.
+#: The share of places kept for given-name matches when there are any, however many family
+#: names match: «Hans» must find Hans Berg too, not only 25 named Hansen.
+GIVEN_NAME_SHARE = 3  # a third
+
+
+class Results(list):
+    """The persons found, and whether there are more than shown (``more``)."""
+
+    more = False
+
+
+def _family_first(persons: QuerySet[Person], word: str, limit: int) -> Results:
+    """Family-name matches, then given-name matches, each in name order; at least
+    a third of the places go to given-name matches if there are that many.
 
     On PostgreSQL the family-name matches come from an ordered walk of the name-order
     index (``people_person_name_order``) that stops after ``limit`` rows, however many
     thousand share a two-letter prefix; only the given-name matches, fewer, are sorted.
     """
-    if connection.vendor != "postgresql":
-        found = _ordered(persons.filter(family_name__istartswith=word), limit)
-        if len(found) < limit:
-            found += _ordered(persons.filter(given_name__istartswith=word).exclude(
-                family_name__istartswith=word), limit - len(found))
-        return found
-    family = _key("family_name")
     pattern = _like_prefix(word)
+    if not pattern:
+        return Results()
     # Only the pattern comes from the user, and it goes as a parameter.
-    starts = RawSQL(f"{_KEY_SQL.format(column='family_name')} LIKE %s",  # noqa: S611
-                    (pattern,), output_field=BooleanField())
-    found = list(_with_district(persons.filter(starts)).order_by(
-        family, _key("given_name"), "id")[:limit])
-    if len(found) < limit:
-        # Sorted, not walked: the index walk would read every family name in order and
-        # test its given name, half a second when the prefix is common among given names
-        # only («Lu»). An expression that is not the index's keeps the planner off it.
-        rest = persons.filter(given_name__istartswith=word).exclude(starts)
-        found += list(_with_district(rest).order_by(
-            _key("family_name", unindexed=True), _key("given_name", unindexed=True),
-            "id")[:limit - len(found)])
+    if connection.vendor == "postgresql":
+        starts = RawSQL(f"{_KEY_SQL.format(column='family_name')} LIKE {_PATTERN_SQL}",  # noqa: S611
+                        (pattern,), output_field=BooleanField())
+        given_starts = Q(given_name__istartswith=word)  # its own index
+    else:  # SQLite's LIKE folds the case of ASCII letters only: compare keys
+        starts, given_starts = (
+            RawSQL(f"{_key(column).sql} LIKE %s ESCAPE '!'", (_sqlite_key(pattern) + "%",),  # noqa: S611
+                   output_field=BooleanField()) for column in ("family_name", "given_name"))
+    family = list(_with_district(persons.filter(starts)).order_by(
+        _key("family_name"), _key("given_name"), "id")[:limit])
+    # Sorted, not walked: the index walk would read every family name in order and test
+    # its given name, half a second when the prefix is common among given names only
+    # («Lu»). An expression that is not the index's keeps the planner off it.
+    given = _ordered(persons.filter(given_starts).exclude(starts), limit)
+    given_take = min(len(given), max(limit - len(family), limit // GIVEN_NAME_SHARE))
+    family_take = min(len(family), limit - given_take)
+    found = Results(family[:family_take] + given[:given_take])
+    found.more = (family_take < len(family) or given_take < len(given)
+                  or limit in (len(family), len(given)))
     return found
 
 
-def _ordered(hits: QuerySet[Person], limit: int) -> list[Person]:
+def _ordered(hits: QuerySet[Person], limit: int) -> Results:
     """At most ``limit`` of ``hits`` in name order (sorted, not walked from an index)."""
-    return list(_with_district(hits).order_by(
+    found = Results(_with_district(hits).order_by(
         _key("family_name", unindexed=True), _key("given_name", unindexed=True),
-        "id")[:limit])
+        "id")[:limit + 1])
+    found.more = len(found) > limit
+    del found[limit:]
+    return found
 
 
 def _with_district(hits: QuerySet[Person]) -> QuerySet[Person]:
@@ -108,12 +131,21 @@ def _key(column: str, *, unindexed: bool = False) -> RawSQL:
                   output_field=CharField())
 
 
+def _sqlite_key(text: str) -> str:
+    """``text`` as SQLite's key expression (``_key``) makes a name."""
+    text = text.upper()
+    for letter, after_z in NORWEGIAN_ORDER.items():
+        text = text.replace(letter, after_z)
+    return text
+
+
 def _like_prefix(word: str) -> str:
-    """``word`` as a LIKE pattern for the start of a key made by ``_key``."""
-    key = word.upper().translate(str.maketrans(NORWEGIAN_ORDER))
-    for special in ("\\", "%", "_"):
-        key = key.replace(special, "\\" + special)
-    return key + "%"
+    """``word`` with LIKE's special characters escaped by «!», and the three characters that
+    stand for Æ, Ø and Å in a key dropped (typing «[» must not find Æ)."""
+    word = word.translate({ord(c): None for c in NORWEGIAN_ORDER.values()})
+    for special in ("!", "%", "_"):
+        word = word.replace(special, "!" + special)
+    return word
 
 
 def _birth_dates(ddmmyy: str) -> list[dt.date]:

@@ -336,6 +336,10 @@ def first_overlap(start, end, others: Iterable[tuple]) -> tuple | None:
 
 
 def minutes(start: dt.datetime, end: dt.datetime) -> int:
+    """Whole minutes that passed (on the night summer time starts, 01:30-03:30 is 60)."""
+    if start.tzinfo is not None and end.tzinfo is not None:
+        # Python subtracts two times of one zone by the clock; elapsed time is wanted.
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     return int((end - start).total_seconds() // 60)
 
 

@@ -2,10 +2,11 @@ from django.db import migrations
 
 #: The search lists family-name matches in Norwegian alphabetical order, walking this
 #: index and stopping after a page (tildel.people.search). Æ, Ø and Å are mapped after Z
-#: and compared byte by byte, so the order does not depend on the database's collation.
+#: (lower-case too: UPPER leaves them alone where the character type is "C") and compared
+#: byte by byte, so the order does not depend on the database's collation.
 #: SQLite needs nothing: its tables are small.
 INDEX = "people_person_name_order"
-KEY = "TRANSLATE(UPPER({column}::text), 'ÆØÅ', '[\\]') COLLATE \"C\""
+KEY = "TRANSLATE(UPPER({column}::text), 'ÆØÅæøå', '[\\][\\]') COLLATE \"C\""
 
 
 def create(apps, schema_editor):

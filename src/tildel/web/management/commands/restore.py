@@ -17,13 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--yes", action="store_true",
                             help="bekreft at databasens innhold skal erstattes")
+        parser.add_argument("--uten-sjekksum", dest="without_checksum", action="store_true",
+                            help="gjenopprett selv om sjekksumfilen mangler")
 
-    def handle(self, *args, file: Path, yes: bool, **options):
+    def handle(self, *args, file: Path, yes: bool, without_checksum: bool, **options):
         if not yes:
             raise CommandError("Gjenoppretting erstatter alt i databasen med sikkerhetskopien. "
                                "Stopp web- og bakgrunnsprosessene, og kjør igjen med --yes.")
         try:
-            backup.restore(file)
+            backup.restore(file, without_checksum=without_checksum)
         except (backup.BackupError, OSError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Databasen er gjenopprettet fra {file}. Kjør «tildel migrate» "
