@@ -63,7 +63,6 @@ def kpr_benchmarks(tmp: Path) -> list[tuple[str, str, float, str]]:
 
 
 def jsonl_benchmarks(tmp: Path) -> list[tuple[str, str, float, str]]:
-    from django.db import connection
     from insight_bench import city
 
     from tildel.exchange import jsonl
@@ -80,12 +79,10 @@ def jsonl_benchmarks(tmp: Path) -> list[tuple[str, str, float, str]]:
     exported = sum(counts.values())
     records = exported + add_visits(path, IMPORT_RECORDS - exported)
     # Import into an empty database on the same server, in a process of its own.
-    url = os.environ["DATABASE_URL"]
-    target = url.rsplit("/", 1)[0] + "/tildel_import"
-    with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS tildel_import")
-        cursor.execute("CREATE DATABASE tildel_import")
-    env = {**os.environ, "DATABASE_URL": target}
+    from run import empty_database
+
+    env = {**os.environ,
+           "DATABASE_URL": empty_database(os.environ["DATABASE_URL"], "tildel_import")}
     tildel = str(Path(sys.executable).parent / "tildel")
     subprocess.run([tildel, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
     start = time.perf_counter()

@@ -28,6 +28,16 @@ def prepare_django(tmp: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def empty_database(url: str, name: str) -> str:
+    """Drop and create database ``name`` on the server of ``url``; returns its URL."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"{url.rsplit('/', 1)[0]}/{name}"
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         prepare_django(tmp)

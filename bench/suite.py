@@ -125,12 +125,11 @@ def load_rows() -> list[Row]:
 def _run_group(group: str, out: Path) -> None:
     """In the child process: Django on the right database, the group's rows as JSON."""
     sys.path.insert(0, str(HERE))
-    url = os.environ["DATABASE_URL"]
+    from run import empty_database, prepare_django
+
     if group == "medium":
-        base = url.rsplit("/", 1)[0]
-        _recreate_database(url, "tildel_medium")
-        os.environ["DATABASE_URL"] = f"{base}/tildel_medium"
-    from run import prepare_django
+        os.environ["DATABASE_URL"] = empty_database(os.environ["DATABASE_URL"],
+                                                    "tildel_medium")
 
     with tempfile.TemporaryDirectory() as tmp:
         prepare_django(tmp)
@@ -138,14 +137,6 @@ def _run_group(group: str, out: Path) -> None:
     rows.append(Row(f"{group}_peak_memory", "peak memory of the group's processes",
                     peak_mb(), "MB"))
     out.write_text(json.dumps([row.as_dict() for row in rows]), encoding="utf-8")
-
-
-def _recreate_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
 
 
 def main(argv: list[str]) -> int:
