@@ -139,3 +139,15 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     return World()
+
+
+@pytest.fixture(scope="module")
+def migration_data_put_back(django_db_blocker):
+    """For modules of ``transaction=True, serialized_rollback=True`` tests: each such test
+    flushes every table when it ends, so the migrations' data (the catalogue) is put back
+    after the module, for the tests that run after it in the same process."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)

@@ -15,16 +15,8 @@ from tildel.casework.models import ServiceLine
 from tildel.people.models import Person
 
 # Real commits (a backup sees only those). Each test flushes every table when it ends.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _put_back_migration_data(django_db_blocker):
-    """The migrations' data (the catalogue) back after the last test's flush, for the tests
-    that run after this file in the same process."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("migration_data_put_back")]
 
 
 def snapshot() -> dict[str, list[str]]:

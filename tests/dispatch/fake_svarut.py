@@ -17,6 +17,7 @@ every request with a given status code.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.parser
 import email.policy
@@ -97,6 +98,11 @@ class FakeSvarUt:
         self.requests: list[Recorded] = []
         self.forsendelser: dict[str, dict] = {}
         self.fail_with: int | None = None
+        # Hold the n-th send (1-based): SvarUt keeps the letter but answers only when
+        # released, so a client killed meanwhile never learns that it was received.
+        self.hold_send: int | None = None
+        self.holding = threading.Event()
+        self.release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -250,4 +256,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.forsendelser[forsendelse_id] = {
                 "forsendelse": forsendelse, "status": "MOTTATT",
                 "changed": dt.datetime.now(dt.UTC).isoformat()}
-        self._reply(200, {"id": forsendelse_id})
+            held = len(self.fake.forsendelser) == self.fake.hold_send
+        if held:
+            self.fake.holding.set()
+            self.fake.release.wait(timeout=60)
+        with contextlib.suppress(OSError):  # the client may be gone (killed while held)
+            self._reply(200, {"id": forsendelse_id})
