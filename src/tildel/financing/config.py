@@ -35,6 +35,11 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"Fant ikke konfigurasjonsfilen {path}.") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path.name}: ikke gyldig TOML ({error}).") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path.name}: filen er ikke UTF-8-kodet.") from error
+    except RecursionError:
+        raise ConfigError(f"{path.name}: ikke gyldig TOML (for dypt nøstede lister eller "
+                          f"tabeller).") from None
 
 
 def _number(path: Path, key: str, value) -> Decimal:

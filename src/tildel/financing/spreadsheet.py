@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tildel.financing.textfiles import csv_rows, gc_paused
+from tildel.financing.textfiles import UnreadableLine, csv_rows, gc_paused
 from tildel.rules.financing.budget import UserMonth
 
 REQUIRED = ("unit", "person", "month", "decided_hours")
@@ -73,6 +73,8 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     try:
         for values in workbook.worksheets[0].iter_rows(values_only=True):
             yield [_cell(value) for value in values]
+    except Exception as error:  # a damaged sheet inside a readable workbook, likewise
+        raise InputError(f"{path.name}: kan ikke leses som Excel-fil ({error}).") from error
     finally:
         workbook.close()
 
@@ -146,8 +148,11 @@ def read_user_months(path: Path, known_units: set[str] | None = None,
     if not path.is_file():
         raise InputError(f"Fant ikke filen {path}.")
     with gc_paused():
-        return _read(path.name, _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path),
-                     known_units, skip_bad_rows)
+        try:
+            return _read(path.name, _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path),
+                         known_units, skip_bad_rows)
+        except UnreadableLine as problem:
+            raise InputError(f"{path.name}: {problem}.") from None
 
 
 def _columns(name: str, header: list[str]) -> dict[str, int]:
