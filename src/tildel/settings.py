@@ -18,6 +18,8 @@ Configuration comes from the environment (12-factor):
   ``TILDEL_KPR_SENDER``: dotted path of the sender class (default the file sender).
 - ``TILDEL_DISPATCH_CHANNEL``: ``outbox`` (default: PDFs in ``var/outbox``) or ``svarut``
   with ``TILDEL_SVARUT_URL``, ``TILDEL_SVARUT_ACCOUNT`` and ``TILDEL_SVARUT_TOKEN``.
+- ``TILDEL_OIDC_CLIENT_ID`` and the other ``TILDEL_OIDC_*``: sign-in through the
+  municipality's OpenID Connect provider (see the OIDC block below; off when unset).
 """
 
 from __future__ import annotations
@@ -272,6 +274,52 @@ TILDEL_SVARUT_TOKEN = os.environ.get("TILDEL_SVARUT_TOKEN", "")
 # minutes per week is flagged (report 004 L4089–4090: "en halvtime til en time").
 TILDEL_DELIVERY_THRESHOLD_MINUTES = int(os.environ.get("TILDEL_DELIVERY_THRESHOLD_MINUTES",
                                                        "60"))
+
+# Sign-in through OpenID Connect (kommunens pålogging: ID-porten, Entra ID), beside the
+# password login (docs/operations.md, ADR 0016). Off unless TILDEL_OIDC_CLIENT_ID is set;
+# then the secret and the provider's endpoints are required. Users are matched, never
+# created: the claim TILDEL_OIDC_USERNAME_CLAIM must be an active user's username.
+TILDEL_OIDC_ENABLED = bool(os.environ.get("TILDEL_OIDC_CLIENT_ID", "").strip())
+if TILDEL_OIDC_ENABLED:
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    _oidc_missing = [name for name in (
+        "TILDEL_OIDC_CLIENT_SECRET", "TILDEL_OIDC_AUTHORIZATION_ENDPOINT",
+        "TILDEL_OIDC_TOKEN_ENDPOINT", "TILDEL_OIDC_JWKS_ENDPOINT",
+    ) if not os.environ.get(name, "").strip()]
+    if _oidc_missing:
+        raise ImproperlyConfigured("TILDEL_OIDC_CLIENT_ID is set, but not "
+                                   + ", ".join(_oidc_missing))
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "tildel.accounts.oidc.OIDCBackend")  # after axes
+    OIDC_RP_CLIENT_ID = os.environ["TILDEL_OIDC_CLIENT_ID"].strip()
+    OIDC_RP_CLIENT_SECRET = os.environ["TILDEL_OIDC_CLIENT_SECRET"].strip()
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["TILDEL_OIDC_AUTHORIZATION_ENDPOINT"].strip()
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["TILDEL_OIDC_TOKEN_ENDPOINT"].strip()
+    OIDC_OP_JWKS_ENDPOINT = os.environ["TILDEL_OIDC_JWKS_ENDPOINT"].strip()
+    # Optional: the id_token's claims are used alone when there is no userinfo endpoint.
+    OIDC_OP_USER_ENDPOINT = os.environ.get("TILDEL_OIDC_USER_ENDPOINT", "").strip()
+    OIDC_RP_SIGN_ALGO = os.environ.get("TILDEL_OIDC_SIGN_ALGO", "").strip() or "RS256"
+    OIDC_RP_SCOPES = os.environ.get("TILDEL_OIDC_SCOPES", "").strip() or "openid profile"
+    OIDC_USE_PKCE = env_flag("TILDEL_OIDC_USE_PKCE", default=True)  # ID-porten requires it
+    OIDC_CREATE_USER = False
+    OIDC_TIMEOUT = 10
+    TILDEL_OIDC_USERNAME_CLAIM = (os.environ.get("TILDEL_OIDC_USERNAME_CLAIM", "").strip()
+                                  or "preferred_username")
+    # The token's iss must be this when set (the provider's issuer, as in its discovery).
+    TILDEL_OIDC_ISSUER = os.environ.get("TILDEL_OIDC_ISSUER", "").strip()
+    # The provider's end-session endpoint: where a user signed in through it goes after
+    # Tildel's logout. The logout form posts there, so the CSP's form-action allows it.
+    TILDEL_OIDC_LOGOUT_URL = os.environ.get("TILDEL_OIDC_LOGOUT_URL", "").strip()
+    if TILDEL_OIDC_LOGOUT_URL:
+        _logout = urlsplit(TILDEL_OIDC_LOGOUT_URL)
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            f"{_logout.scheme}://{_logout.netloc}")
+    # Refusals at the callback are not password guesses; they must not lock out everyone
+    # behind the same address (tildel.accounts.oidc.axes_exempt).
+    AXES_WHITELIST_CALLABLE = "tildel.accounts.oidc.axes_exempt"
 
 # REST API (/api/v1/): session auth for the screens' users, same permissions.
 REST_FRAMEWORK = {

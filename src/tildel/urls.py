@@ -1,18 +1,23 @@
 """URL configuration. URLs carry internal ids only, never fødselsnummer or names."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tildel.accounts import oidc
 from tildel.accounts.forms import LoginForm
 from tildel.web import emergency, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
-                                                    authentication_form=LoginForm),
+    path("logg-inn/", oidc.LoginView.as_view(redirect_authenticated_user=True,
+                                              authentication_form=LoginForm),
          name="login"),
-    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logg-ut/", oidc.LogoutView.as_view(), name="logout"),
+    # Sign-in through OpenID Connect (ADR 0016). Always routed, so that switching it on is
+    # a setting only; the views answer 404 while TILDEL_OIDC_ENABLED is off.
+    path("oidc/authenticate/", oidc.AuthenticateView.as_view(),
+         name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("helse/", views.health, name="health"),
     path("personer/sok/", views.person_search, name="person-search"),
     path("personer/ny/", views.person_create, name="person-create"),
