@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
+from tildel import uploads
 from tildel.catalogue.models import ExtentUnit, Service, ServiceVersion
 from tildel.organisation.models import ProviderUnit
 from tildel.people.models import validate_id_number
@@ -67,8 +68,9 @@ class EnquiryForm(AccessibleErrorsMixin, forms.Form):
         if scan:
             if scan.size > MAX_SCAN_BYTES:
                 raise forms.ValidationError("Filen er for stor (høyst 20 MB).")
-            if not scan.name.lower().endswith((".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")):
-                raise forms.ValidationError("Last opp en PDF eller et bilde (PNG, JPEG, TIFF).")
+            problem = uploads.scan_problem(scan.name, uploads.read_head(scan))
+            if problem:
+                raise forms.ValidationError(problem)
         return scan
 
     def clean_received_at(self):

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from tildel import uploads
 from tildel.web.accessible_forms import AccessibleErrorsMixin
 
 from .models import StaffRole
@@ -83,4 +84,8 @@ class ImportForm(AccessibleErrorsMixin, forms.Form):
                 "kommandoen «tildel import_visits».")
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError("Velg en CSV-fil (.csv).")
+        problem = uploads.text_problem(uploads.read_head(upload),
+                                       complete=upload.size <= uploads.HEAD_BYTES)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from tildel import uploads
 from tildel.financing.models import FinancingModel
 from tildel.rules.financing.budget import ParameterError
 from tildel.rules.financing.level_model import DEFAULT_PARAMETERS, LevelParameters
@@ -113,4 +114,8 @@ class AccountsUploadForm(forms.Form):
             raise forms.ValidationError("Filen er større enn 20 MB.")
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("Filen må være en CSV-fil (.csv).")
+        problem = uploads.text_problem(uploads.read_head(upload),
+                                       complete=upload.size <= uploads.HEAD_BYTES)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
