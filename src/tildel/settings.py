@@ -20,6 +20,9 @@ Configuration comes from the environment (12-factor):
   with ``TILDEL_SVARUT_URL``, ``TILDEL_SVARUT_ACCOUNT`` and ``TILDEL_SVARUT_TOKEN``.
 - ``TILDEL_OIDC_CLIENT_ID`` and the other ``TILDEL_OIDC_*``: sign-in through the
   municipality's OpenID Connect provider (see the OIDC block below; off when unset).
+- ``TILDEL_LOG_LEVEL`` (default ``INFO``) and ``TILDEL_LOG_FORMAT``: ``plain`` (default)
+  or ``json``, one JSON object per line for a log collector.
+- ``TILDEL_REPORTS_DATABASE_URL``: a read replica for the stored key figures (optional).
 """
 
 from __future__ import annotations
@@ -149,6 +152,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica (PostgreSQL streaming replication) for the stored key figures that
+# management's and analysts' dashboards read (tildel.db_routers, docs/operations.md).
+if os.environ.get("TILDEL_REPORTS_DATABASE_URL", "").strip():
+    DATABASES["reports"] = dj_database_url.parse(
+        os.environ["TILDEL_REPORTS_DATABASE_URL"].strip(),
+        conn_max_age=int(os.environ.get("TILDEL_DB_CONN_MAX_AGE", "60")),
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}  # tests: the same database
+    DATABASE_ROUTERS = ["tildel.db_routers.ReportsReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -249,11 +261,20 @@ if env_flag("TILDEL_HTTPS"):
 
 # Logs never carry personal data: request paths hold only internal ids, and the
 # access log (tilgangslogg) lives in the database, not in the log stream.
+# TILDEL_LOG_FORMAT=json writes one JSON object per line (time, level, logger, message,
+# exception) for a log collector; plain (default) is for people (tildel.logformat).
+TILDEL_LOG_FORMAT = os.environ.get("TILDEL_LOG_FORMAT", "plain").strip().lower() or "plain"
+if TILDEL_LOG_FORMAT not in {"plain", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TILDEL_LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "tildel.logformat.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": TILDEL_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("TILDEL_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
