@@ -29,6 +29,27 @@ REQUIRED = {"required": "Feltet må fylles ut."}
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 
 
+#: The largest key a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+LARGEST_KEY = 2**63 - 1
+
+
+class ChoicesByKeyField(forms.ModelMultipleChoiceField):
+    """Multiple choice of rows by key. A number too large for the database is refused as an
+    unknown choice: Django's own check asks for ``pk__in`` with it, which SQLite answers
+    with OverflowError (a 500 from a tampered form)."""
+
+    def _check_values(self, value):
+        for key in value:
+            try:
+                number = int(str(key).strip())
+            except ValueError:
+                continue
+            if abs(number) > LARGEST_KEY:
+                raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                            code="invalid_choice", params={"value": key})
+        return super()._check_values(value)
+
+
 def services_in_force():
     return Service.objects.filter(versions__valid_from__lte=timezone.localdate()).distinct()
 
@@ -50,9 +71,9 @@ class EnquiryForm(AccessibleErrorsMixin, forms.Form):
         attrs={"rows": 3}), error_messages=REQUIRED)
     text = forms.CharField(label="Notat fra samtalen eller brevet", required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    services = forms.ModelMultipleChoiceField(label="Tjenester det søkes om", required=False,
-                                              queryset=Service.objects.none(),
-                                              widget=forms.CheckboxSelectMultiple)
+    services = ChoicesByKeyField(label="Tjenester det søkes om", required=False,
+                                 queryset=Service.objects.none(),
+                                 widget=forms.CheckboxSelectMultiple)
     scan = forms.FileField(label="Skannet brev (PDF)", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -96,7 +117,7 @@ class CitizenApplicationForm(forms.Form):
     phone = forms.CharField(label="Telefonnummer", max_length=20, error_messages=REQUIRED)
     subject = forms.CharField(label="Hva trenger du hjelp til?", widget=forms.Textarea(
         attrs={"rows": 5}), error_messages=REQUIRED)
-    services = forms.ModelMultipleChoiceField(
+    services = ChoicesByKeyField(
         label="Hvilke tjenester søker du om? (valgfritt)", required=False,
         queryset=Service.objects.none(), widget=forms.CheckboxSelectMultiple)
     on_behalf = forms.BooleanField(label="Jeg søker på vegne av en annen", required=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from tildel.casework.forms import DATE, REQUIRED
+from tildel.casework.forms import DATE, REQUIRED, ChoicesByKeyField
 from tildel.catalogue.models import Service
 from tildel.organisation.models import ProviderUnit
 from tildel.web.accessible_forms import AccessibleErrorsMixin
@@ -38,7 +38,7 @@ class PathwayForm(AccessibleErrorsMixin, forms.Form):
     start = forms.DateField(label="Start", widget=DATE, error_messages=REQUIRED)
     provider_unit = forms.ModelChoiceField(label="Tjenesteenhet", queryset=None,
                                            error_messages=CHOICE)
-    services = forms.ModelMultipleChoiceField(
+    services = ChoicesByKeyField(
         label="Tiltak i forløpet", queryset=Service.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple, error_messages=CHOICE)
     goal = forms.CharField(label="Mål for forløpet", required=False,
