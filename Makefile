@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_SIZE ?= medium
 
-.PHONY: run test lint bench bench-clean bench-pg bench-insight bench-exchange bench-search bench-load clean install serve demo format
+.PHONY: run test lint bench bench-clean bench-pg bench-insight bench-exchange bench-search bench-load clean install serve demo format e2e
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(BIN)/tildel: pyproject.toml
@@ -38,6 +38,11 @@ run: install
 ## test: ruff and the whole pytest suite (DATABASE_URL picks the database).
 test: install lint
 	$(BIN)/pytest -n 2 --dist loadfile -q
+
+## e2e: the browser journeys (Playwright, Debian's Chromium, axe-core) on SQLite, one
+## process; screenshots in var/e2e/. Needs /usr/bin/chromium (apt-get install chromium).
+e2e: install
+	env -u DATABASE_URL $(BIN)/pytest -m e2e -q tests/e2e
 
 lint: install
 	$(BIN)/ruff check src tests
