@@ -1,9 +1,9 @@
-"""Known finding: pages with several forms repeat Django's default field ids.
+"""Pages with several forms give each form its own id prefix, so no id is repeated.
 
-axe reports it as "needs review" (duplicate-id-aria), and Chromium then labels only the
-first of the fields: the endringsmelding's Tjeneste has no accessible name. The fix is a
-distinct ``auto_id`` per form in the views (casework.views.case_detail and order_detail).
-Strict xfail: once fixed, this fails and should become a plain test.
+axe reported repeated ids as "needs review" (duplicate-id-aria), and Chromium then labelled
+only the first of the fields: the endringsmelding's Tjeneste had no accessible name. Each
+form on the case and order pages now gets a distinct ``auto_id`` (casework.views.AUTO_ID).
+The browser-free twin is tests/casework/test_unique_ids.py.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ def repeated_ids(html: str) -> list[str]:
     return [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if n > 1]
 
 
-@pytest.mark.xfail(strict=True, reason="several forms per page share Django's default ids")
 def test_case_and_order_pages_have_unique_ids(office, client):
     case = open_case(office)
     informed(case)
