@@ -117,7 +117,11 @@ DEFAULT_PARAMETERS = LevelParameters()
 
 def level_increase_over_base(level: Level, params: LevelParameters = DEFAULT_PARAMETERS
                              ) -> Decimal:
-    """How much more a level finances than base financing, as a share: (30 − 3.56)/3.56."""
+    """How much more a level finances than base financing, as a share: (30 − 3.56)/3.56.
+    Without base financing (0 hours) there is no share to give."""
+    if not params.base_hours:
+        raise ParameterError("base_hours", "uten grunnfinansiering kan økningen ikke gis "
+                                           "som andel av den")
     return (params.financed(level) - params.base_hours) / params.base_hours
 
 
