@@ -229,9 +229,10 @@ class ComplaintViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVi
     @extend_schema(request=s.ReassessInSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def reassess(self, request, pk=None):
+        complaint = self.get_object()  # the access check before the body is read
         data = s.ReassessInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        complaint = complaint_service.reassess(self.get_object(), actor=request.user,
+        complaint = complaint_service.reassess(complaint, actor=request.user,
                                                **data.validated_data)
         return Response(s.ComplaintSerializer(complaint).data)
 
@@ -244,10 +245,11 @@ class ComplaintViewSet(OfficeOnly, mixins.RetrieveModelMixin, viewsets.GenericVi
     @extend_schema(request=s.AuthorityOutcomeInSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
+        complaint = self.get_object()  # the access check before the body is read
         data = s.AuthorityOutcomeInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = complaint_service.record_authority_outcome(
-            self.get_object(), actor=request.user, **data.validated_data)
+            complaint, actor=request.user, **data.validated_data)
         return Response(s.ComplaintSerializer(complaint).data)
 
 
