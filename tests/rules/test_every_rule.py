@@ -253,3 +253,15 @@ def test_the_level_share_without_base_financing_is_refused_with_a_message():
     no_base = dataclasses.replace(DEFAULT_PARAMETERS, base_hours=Decimal(0))
     with pytest.raises(ParameterError, match="uten grunnfinansiering"):
         level_model.level_increase_over_base(Level.LEVEL_1, no_base)
+
+
+def test_a_frame_without_a_held_buffer_is_not_a_crash():
+    """Found by the run in CI: a budget with a frame but no buffer held back
+    (``hold_buffer=False``) looked the buffer up and raised KeyError."""
+    from tildel.rules.financing.budget import UserYear as Year
+    from tildel.rules.financing.level_model import DEFAULT_PARAMETERS
+
+    framed = dataclasses.replace(DEFAULT_PARAMETERS, frame=Decimal(1000))
+    rows = [Year("Nord", "A", (Decimal(50),) * 12)]
+    budget = level_model.level_budget(rows, 2026, params=framed, hold_buffer=False)
+    assert budget.year == 2026 and budget.total > 0

@@ -163,7 +163,7 @@ def level_budget(rows: Iterable[UserMonth] | Iterable[UserYear], year: int, tert
     if hold_buffer:
         _buffer(budget, params)
     if redistribute and params.frame is not None:
-        available = params.frame - budget.held_back["Buffer"]
+        available = params.frame - budget.held_back.get("Buffer", Decimal(0))
         if budget.total > available:
             return _redistributed(years, year, tertial, params, budget.total - available,
                                   sum(1 for level in categories.values()
