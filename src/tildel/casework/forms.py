@@ -150,6 +150,7 @@ class CitizenApplicationForm(forms.Form):
 
 
 class TriageForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "triage"
     urgency = forms.ChoiceField(label="Hastegrad", choices=[
         c for c in Case.Urgency.choices if c[0] != Case.Urgency.UNTRIAGED],
         error_messages=REQUIRED)
@@ -158,6 +159,7 @@ class TriageForm(AccessibleErrorsMixin, forms.Form):
 
 
 class ImmediateMeasureForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "measure"
     service = forms.ModelChoiceField(label="Tjeneste", queryset=Service.objects.none(),
                                      error_messages=REQUIRED)
     provider_unit = forms.ModelChoiceField(label="Tjenesteenhet",
@@ -175,11 +177,13 @@ class ImmediateMeasureForm(AccessibleErrorsMixin, forms.Form):
 
 
 class SuspensionForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "suspension"
     start = forms.DateField(label="Stanset fra", widget=DATE, error_messages=REQUIRED)
     reason = forms.CharField(label="Årsak", max_length=200, error_messages=REQUIRED)
 
 
 class ExtensionForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "extension"
     days = forms.IntegerField(label="Forleng med (dager)", min_value=1, max_value=180,
                               error_messages={**REQUIRED, "min_value": "Minst 1 dag.",
                                               "max_value": "Høyst 180 dager."})
@@ -346,6 +350,7 @@ class AuthorityOutcomeForm(AccessibleErrorsMixin, forms.Form):
 
 
 class RevisionForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "revision"
     trigger = forms.ChoiceField(label="Årsak", choices=Revision.Trigger.choices,
                                 error_messages=REQUIRED)
     note = forms.CharField(label="Merknad", required=False,
@@ -353,6 +358,7 @@ class RevisionForm(AccessibleErrorsMixin, forms.Form):
 
 
 class AnnulForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "annul"
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Hvorfor annulleres vedtaket?", min_length=10,
                              widget=forms.Textarea(attrs={"rows": 2}),
@@ -366,11 +372,13 @@ class CloseLineForm(AccessibleErrorsMixin, forms.Form):
 
 
 class ConflictForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "conflict"
     reason = forms.CharField(label="Grunn til inhabilitet", max_length=200,
                              error_messages=REQUIRED)
 
 
 class ReassignForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "reassign"
     assigned_to = forms.ModelChoiceField(label="Saksbehandler", required=False,
                                          queryset=None)
     queue = forms.ModelChoiceField(label="Eller kø/forum", required=False, queryset=None)
@@ -389,6 +397,7 @@ class ReassignForm(AccessibleErrorsMixin, forms.Form):
 
 
 class ForumMeetingForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "forum"
     queue = forms.ModelChoiceField(label="Forum", queryset=None, error_messages=REQUIRED)
     held_on = forms.DateField(label="Møtedato", widget=DATE, error_messages=REQUIRED)
     participants = forms.CharField(label="Deltakere", widget=forms.Textarea(attrs={"rows": 2}),

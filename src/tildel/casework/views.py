@@ -54,24 +54,9 @@ from .services import revisions as revision_service
 OFFICE = (Role.CASEWORKER, Role.OFFICE_LEADER)
 PROVIDER = (Role.PROVIDER_LEADER, Role.PROVIDER_STAFF)
 
-# Pages with several forms give each form its own id prefix (``auto_id``), bound or
-# unbound, so no id repeats and every label, help text and error message points at its own
-# field. Only the ids change: the field names, and so the posted data, stay the same.
-AUTO_ID = {
-    # case page
-    "triage": "triage_%s", "measure": "measure_%s", "suspension": "suspension_%s",
-    "extension": "extension_%s", "conflict": "conflict_%s", "reassign": "reassign_%s",
-    "forum": "forum_%s", "pathway": "pathway_%s", "course": "course_%s",
-    # order page
-    "adjust": "adjust_%s", "change": "change_%s", "pause": "pause_%s",
-    "decline": "decline_%s",
-    # decision page (the close form is per line: see close_line_auto_id)
-    "revision": "revision_%s", "annul": "annul_%s",
-}
-
-
 def close_line_auto_id(line_pk: int) -> str:
-    """The decision page repeats the close form for each line; each gets its own ids."""
+    """The decision page repeats the close form for each line; each gets its own ids
+    (the page's other forms set ``id_prefix``, tildel.web.accessible_forms)."""
     return f"close_{line_pk}_%s"
 
 
@@ -218,6 +203,8 @@ def case_new(request):
 @role_required(*OFFICE)
 def case_detail(request, pk: int):
     """Saksoversikt: deadlines, enquiries, assessment, decisions, letters, timeline."""
+    from tildel.pathways import views as pathway_views  # the pathways app builds on casework
+
     case = get_case(request, pk, "Sak: henvendelser, kartlegging, vedtak, brev")
     today = timezone.localdate()
     deadlines = case.deadlines(today)
@@ -237,35 +224,19 @@ def case_detail(request, pk: int):
         "assessment": getattr(case, "assessment", None),
         "measures": case.immediate_measures.select_related("service", "provider_unit",
                                                            "task", "regularised_by"),
-        "triage_form": forms.TriageForm(initial={"urgency": case.urgency},
-                                        auto_id=AUTO_ID["triage"]),
-        "measure_form": forms.ImmediateMeasureForm(units=units, auto_id=AUTO_ID["measure"]),
-        "suspension_form": forms.SuspensionForm(initial={"start": today},
-                                                auto_id=AUTO_ID["suspension"]),
-        "extension_form": forms.ExtensionForm(auto_id=AUTO_ID["extension"]),
-        "conflict_form": forms.ConflictForm(auto_id=AUTO_ID["conflict"]),
+        "triage_form": forms.TriageForm(initial={"urgency": case.urgency}),
+        "measure_form": forms.ImmediateMeasureForm(units=units),
+        "suspension_form": forms.SuspensionForm(initial={"start": today}),
+        "extension_form": forms.ExtensionForm(),
+        "conflict_form": forms.ConflictForm(),
         "reassign_form": forms.ReassignForm(
             users=office_users, queues=WorkQueue.objects.filter(
-                allocation_office_id=case.allocation_office_id),
-            auto_id=AUTO_ID["reassign"]),
+                allocation_office_id=case.allocation_office_id)),
         "candidates": _identity_candidates(request, case),
-        "forum_form": forms.ForumMeetingForm(queues=_forums(case), initial={"held_on": today},
-                                             auto_id=AUTO_ID["forum"]),
+        "forum_form": forms.ForumMeetingForm(queues=_forums(case), initial={"held_on": today}),
         "meetings": case.forum_meetings.select_related("queue"),
-        **_pathway_context(request, case),
+        **pathway_views.case_context(request, case),
     })
-
-
-def _pathway_context(request, case: Case) -> dict:
-    """The pathways app's part of the case page, its forms with their own id prefixes."""
-    from tildel.pathways import views as pathway_views  # the pathways app builds on casework
-
-    context = pathway_views.case_context(request, case)
-    for key, auto_id in (("pathway_form", AUTO_ID["pathway"]),
-                         ("course_form", AUTO_ID["course"])):
-        if key in context:
-            context[key].auto_id = auto_id
-    return context
 
 
 def _forums(case: Case):
@@ -278,7 +249,7 @@ def _forums(case: Case):
 @role_required(*OFFICE)
 def case_forum(request, pk: int):
     case = get_case(request, pk, "Sak: behandling i forum")
-    form = forms.ForumMeetingForm(request.POST, queues=_forums(case), auto_id=AUTO_ID["forum"])
+    form = forms.ForumMeetingForm(request.POST, queues=_forums(case))
     try:
         cleaned(form)
         routing.record_forum_meeting(case, actor=request.user, **form.cleaned_data)
@@ -322,7 +293,7 @@ def _case_action(request, pk: int, what: str, action):
 @require_POST
 @role_required(*OFFICE)
 def case_triage(request, pk: int):
-    form = forms.TriageForm(request.POST, auto_id=AUTO_ID["triage"])
+    form = forms.TriageForm(request.POST)
 
     def act(case):
         if not form.is_valid():
@@ -337,7 +308,7 @@ def case_triage(request, pk: int):
 @role_required(*OFFICE)
 def case_measure(request, pk: int):
     units = ProviderUnit.objects.filter(municipality__in=request.user.municipalities.all())
-    form = forms.ImmediateMeasureForm(request.POST, units=units, auto_id=AUTO_ID["measure"])
+    form = forms.ImmediateMeasureForm(request.POST, units=units)
 
     def act(case):
         cleaned(form)
@@ -349,7 +320,7 @@ def case_measure(request, pk: int):
 @require_POST
 @role_required(*OFFICE)
 def case_suspend(request, pk: int):
-    form = forms.SuspensionForm(request.POST, auto_id=AUTO_ID["suspension"])
+    form = forms.SuspensionForm(request.POST)
 
     def act(case):
         cleaned(form)
@@ -370,7 +341,7 @@ def case_resume(request, pk: int):
 @require_POST
 @role_required(*OFFICE)
 def case_extend(request, pk: int):
-    form = forms.ExtensionForm(request.POST, auto_id=AUTO_ID["extension"])
+    form = forms.ExtensionForm(request.POST)
 
     def act(case):
         cleaned(form)
@@ -383,7 +354,7 @@ def case_extend(request, pk: int):
 @require_POST
 @role_required(*OFFICE)
 def case_conflict(request, pk: int):
-    form = forms.ConflictForm(request.POST, auto_id=AUTO_ID["conflict"])
+    form = forms.ConflictForm(request.POST)
 
     def act(case):
         if not form.is_valid():
@@ -407,8 +378,7 @@ def case_reassign(request, pk: int):
     form = forms.ReassignForm(
         request.POST, users=User.objects.filter(allocation_office_id=case.allocation_office_id,
                                                 role__in=OFFICE, is_active=True),
-        queues=WorkQueue.objects.filter(allocation_office_id=case.allocation_office_id),
-        auto_id=AUTO_ID["reassign"])
+        queues=WorkQueue.objects.filter(allocation_office_id=case.allocation_office_id))
     try:
         if not form.is_valid():
             raise CaseworkError(form.non_field_errors() or ["Ugyldig valg."])
@@ -611,9 +581,8 @@ def decision_detail(request, pk: int):
         "complaints": decision.complaints.all(),
         "letters": decision.letters.defer("pdf").prefetch_related("dispatches"),
         "replaced_by": getattr(decision, "replaced_by", None),
-        "revision_form": forms.RevisionForm(auto_id=AUTO_ID["revision"]),
-        "annul_form": forms.AnnulForm(initial={"version": decision.version},
-                                      auto_id=AUTO_ID["annul"]),
+        "revision_form": forms.RevisionForm(),
+        "annul_form": forms.AnnulForm(initial={"version": decision.version}),
         "is_leader": request.user.role == Role.OFFICE_LEADER})
 
 
@@ -622,7 +591,7 @@ def decision_detail(request, pk: int):
 def decision_annul(request, pk: int):
     """Annullering by the office leader, with a reason; a stale page is refused."""
     decision = get_decision(request, pk, "Vedtak: annullering")
-    form = forms.AnnulForm(request.POST, auto_id=AUTO_ID["annul"])
+    form = forms.AnnulForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -802,7 +771,7 @@ def complaint_action(request, pk: int, action: str):
 @role_required(*OFFICE)
 def revision_new(request, pk: int):
     decision = get_decision(request, pk, "Vedtak: revurdering")
-    form = forms.RevisionForm(request.POST, auto_id=AUTO_ID["revision"])
+    form = forms.RevisionForm(request.POST)
     try:
         if not form.is_valid():
             raise CaseworkError({"trigger": ["Velg årsak til revurderingen."]})
@@ -881,18 +850,16 @@ def order_detail(request, pk: int):
     return render(request, "casework/order_detail.html", {
         "order": order, "lines": lines, "detailed": detailed, "norms": norms,
         "decline_form": DeclineReferralForm(municipality_ids=list(
-            request.user.municipalities.values_list("pk", flat=True)),
-            auto_id=AUTO_ID["decline"]),
+            request.user.municipalities.values_list("pk", flat=True))),
         "adjustments": order.adjustments.select_related("service_line__service_version",
                                                         "made_by"),
         "change_requests": order.change_requests.select_related("requested_by"),
-        "adjust_form": AdjustmentForm(lines=lines, auto_id=AUTO_ID["adjust"]),
-        "pause_form": PauseForm(lines=lines, auto_id=AUTO_ID["pause"]),
+        "adjust_form": AdjustmentForm(lines=lines),
+        "pause_form": PauseForm(lines=lines),
         "pauses": ServicePause.objects.filter(line__in=lines).select_related(
             "line__service_version"),
         "change_form": ChangeRequestForm(lines=lines,
-                                         initial={"since": timezone.localdate()},
-                                         auto_id=AUTO_ID["change"])})
+                                         initial={"since": timezone.localdate()})})
 
 
 @require_POST

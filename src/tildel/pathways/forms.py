@@ -33,6 +33,7 @@ def _units(municipality_ids):
 
 
 class PathwayForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "pathway"
     code = forms.TypedChoiceField(label="Forløp", coerce=int, choices=Pathway.Code.choices,
                                   error_messages=CHOICE)
     start = forms.DateField(label="Start", widget=DATE, error_messages=REQUIRED)
@@ -69,6 +70,7 @@ class CloseForm(AccessibleErrorsMixin, forms.Form):
 
 
 class CourseForm(AccessibleErrorsMixin, forms.Form):
+    id_prefix = "course"
     kind = forms.ChoiceField(label="Type", choices=Course.Kind.choices, error_messages=CHOICE)
     origin = forms.ChoiceField(label="Henvist fra", choices=Course.Origin.choices,
                                error_messages=CHOICE)
@@ -174,6 +176,7 @@ class HandoverForm(AccessibleErrorsMixin, forms.Form):
 class DeclineReferralForm(AccessibleErrorsMixin, forms.Form):
     """Home nursing refers a user whose function has declined to the reablement unit
     (report 002 l.573-574)."""
+    id_prefix = "decline"
 
     provider_unit = forms.ModelChoiceField(label="Enhet for hverdagsmestring", queryset=None,
                                            error_messages=CHOICE)

@@ -21,6 +21,7 @@ class LineChoiceMixin:
 
 
 class AdjustmentForm(LineChoiceMixin, AccessibleErrorsMixin, forms.Form):
+    id_prefix = "adjust"
     service_line = forms.TypedChoiceField(label="Tjeneste", coerce=int, error_messages=REQUIRED)
     effective_from = forms.DateField(label="Gjelder fra", widget=DATE, error_messages=REQUIRED)
     planned_weekly_hours = forms.DecimalField(label="Planlagt tid (timer per uke)",
@@ -39,6 +40,7 @@ class AdjustmentForm(LineChoiceMixin, AccessibleErrorsMixin, forms.Form):
 
 
 class ChangeRequestForm(LineChoiceMixin, AccessibleErrorsMixin, forms.Form):
+    id_prefix = "change"
     kind = forms.ChoiceField(label="Gjelder", choices=ChangeRequest.Kind.choices,
                              error_messages=REQUIRED)
     service_line = forms.TypedChoiceField(label="Tjeneste", coerce=int, required=False,
@@ -69,6 +71,7 @@ class AnswerForm(AccessibleErrorsMixin, forms.Form):
 
 class PauseForm(LineChoiceMixin, AccessibleErrorsMixin, forms.Form):
     """Midlertidig stans: e.g. the user is in hospital (report 000 footnote 33)."""
+    id_prefix = "pause"
 
     service_line = forms.TypedChoiceField(label="Tjeneste", coerce=int, error_messages=REQUIRED)
     reason = forms.ChoiceField(label="Årsak", choices=ServicePause.Reason.choices,

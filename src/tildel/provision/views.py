@@ -12,7 +12,7 @@ from tildel.accounts import access_log
 from tildel.accounts.models import Role
 from tildel.casework.access import orders_visible_to
 from tildel.casework.services import CaseworkError
-from tildel.casework.views import AUTO_ID, attempt, cleaned, flash_error
+from tildel.casework.views import attempt, cleaned, flash_error
 from tildel.web.views import role_required
 
 from . import forms, services
@@ -34,8 +34,7 @@ def provider_order(request, pk: int, what: str):
 @role_required(*PROVIDER)
 def order_adjust(request, pk: int):
     order = provider_order(request, pk, "Bestilling: justering innenfor rammen")
-    form = forms.AdjustmentForm(request.POST, lines=order.lines.select_related("service_version"),
-                                auto_id=AUTO_ID["adjust"])
+    form = forms.AdjustmentForm(request.POST, lines=order.lines.select_related("service_version"))
     try:
         services.adjust(order, actor=request.user, **cleaned(form))
     except services.OutsideFrame as error:
@@ -53,8 +52,7 @@ def order_adjust(request, pk: int):
 def order_change_request(request, pk: int):
     order = provider_order(request, pk, "Bestilling: endringsmelding")
     form = forms.ChangeRequestForm(request.POST,
-                                   lines=order.lines.select_related("service_version"),
-                                   auto_id=AUTO_ID["change"])
+                                   lines=order.lines.select_related("service_version"))
     attempt(request, lambda: services.request_change(order, actor=request.user,
                                                      **cleaned(form)),
             "Endringsmeldingen er sendt til tildelingskontoret.")
@@ -65,8 +63,7 @@ def order_change_request(request, pk: int):
 @role_required(*PROVIDER)
 def order_pause(request, pk: int):
     order = provider_order(request, pk, "Bestilling: midlertidig stans")
-    form = forms.PauseForm(request.POST, lines=order.lines.select_related("service_version"),
-                           auto_id=AUTO_ID["pause"])
+    form = forms.PauseForm(request.POST, lines=order.lines.select_related("service_version"))
     attempt(request, lambda: services.pause(order, actor=request.user, **cleaned(form)),
             "Den midlertidige stansen er registrert.")
     return redirect("order-detail", pk=order.pk)

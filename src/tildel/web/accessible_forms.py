@@ -7,7 +7,19 @@ class AccessibleErrorsMixin:
     """After validation, an invalid field gets ``aria-invalid`` and points at its message.
 
     The message element is rendered by ``web/_field.html`` with id ``<field id>_error``.
+
+    A form shown beside others on one page sets ``id_prefix``: its fields get ids
+    ``<id_prefix>_<name>`` instead of Django's ``id_<name>``, so no id repeats on the page
+    and every label, help text and message points at its own field. Field names, and so
+    the posted data, stay the same.
     """
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
     def full_clean(self):
         super().full_clean()
