@@ -51,7 +51,7 @@ format: install
 	$(BIN)/ruff check --fix src tests
 
 ## bench: every benchmark in one table, on a PostgreSQL server kept in var/bench (the city
-## demo is built the first time, about 20 minutes, then reused); exits non-zero when a
+## demo is built the first time, about 5 minutes, then reused); exits non-zero when a
 ## budget is missed. Not part of test. bench-clean starts over.
 bench: install $(VENV)/.bench
 	TILDEL_BENCH_CACHE=$(CURDIR)/var/bench bench/with-postgres --keep var/bench/pg \

@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
+from tildel.batchgc import batch_gc
 from tildel.casework.models import Decision, ServiceLine, ServicePause
 from tildel.organisation.models import Municipality
 from tildel.people.models import Person
@@ -172,7 +173,7 @@ def export(municipality: Municipality, path: Path, *, since: dt.date | None = No
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     placed = False
     try:
-        with transaction.atomic():
+        with batch_gc(), transaction.atomic():
             # One export at a time per municipality: the second waits, then finds less due.
             Municipality.objects.select_for_update().get(pk=municipality.pk)
             due = plan(municipality, today=today, since=since)

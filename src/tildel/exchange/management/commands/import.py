@@ -16,6 +16,9 @@ from tildel.exchange import jsonl
 
 class Command(BaseCommand):
     help = "Importer personer, vedtak, forløp, kartlegginger og levert tid fra JSONL."
+    # Django's system checks (URLs, admin, templates) concern the web server and took two
+    # seconds of every import; ``migrate`` and the server still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
