@@ -135,9 +135,13 @@ def my_queue(request):
     # Absence cover: the open cases of colleagues I stand in for today are mine too.
     covering = Absence.objects.filter(cover=user, start__lte=today, end__gte=today) \
         .values("user_id")
-    cases = case_queryset().filter(status=Case.Status.OPEN).filter(
-        Q(assigned_to=user) | Q(queue__members=user) | Q(assigned_to__in=covering)).distinct()
-    cases = cases.filter(pk__in=cases_visible_to(user).values("pk"))
+    # The few candidates first, then who may see them: asked as one query, the check ran
+    # over every case of the office (10,000 in the city; 37 of 45 ms).
+    mine = list(Case.objects.filter(status=Case.Status.OPEN).filter(
+        Q(assigned_to=user) | Q(queue__members=user) | Q(assigned_to__in=covering))
+        .values_list("pk", flat=True).distinct())
+    cases = case_queryset().filter(pk__in=cases_visible_to(user).filter(pk__in=mine)
+                                   .values("pk"))
     rows = with_deadlines(cases, today)
     log_listed(user, [r["case"] for r in rows], "Arbeidskø: navn, sak og frister")
     tasks = Task.objects.filter(assigned_to=user, done_at__isnull=True,
