@@ -221,3 +221,21 @@ def test_health_answers_without_login_and_reads_the_database(client, db, django_
     with django_assert_num_queries(1):
         response = client.get("/helse/")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_work_area_counts_todays_lines_and_the_persons_they_serve(client, world):
+    """Arbeidsområde: a person with two active lines counts once among the recipients;
+    an ended line and a person in another district do not count."""
+    kari, ola, vest = world.person(), world.person(given="Ola"), world.person(world.west)
+    world.grant(kari, world.east_unit)
+    world.grant(kari, world.east_unit, code="praktisk-bistand")
+    world.grant(ola, world.east_unit)
+    world.grant(ola, world.east_unit, start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31))
+    world.grant(vest, world.west_unit)
+    caseworker = world.user(Role.CASEWORKER, office=world.east_office)
+    provider = world.user(Role.PROVIDER_LEADER, unit=world.east_unit)
+    for user in (caseworker, provider):
+        client.force_login(user)
+        page = re.sub(r"\s+", " ", client.get(reverse("home")).content.decode())
+        assert ("Aktive tjenester i dag: <strong>3</strong> hos <strong>2</strong> "
+                "tjenestemottakere.") in page

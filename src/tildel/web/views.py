@@ -53,6 +53,13 @@ PERSON_ROLES = (Role.CASEWORKER, Role.OFFICE_LEADER, Role.PROVIDER_LEADER,
                 Role.PROVIDER_STAFF)
 
 
+def _line_counts(lines) -> dict[str, int]:
+    """Active service lines and the persons they serve, in one pass over the lines (two
+    counts took 40 ms each in the city)."""
+    return lines.aggregate(active_lines=Count("id"),
+                           active_persons=Count("decision__person", distinct=True))
+
+
 @login_required
 def home(request):
     """Arbeidsområde: what the signed-in user is responsible for, in numbers."""
@@ -64,8 +71,7 @@ def home(request):
             persons_count=Count("persons", distinct=True)).order_by("number")
         lines = ServiceLine.objects.active_on(today).filter(
             decision__person__district_id__in=user.district_ids())
-        context.update(districts=districts, active_lines=lines.count(),
-                       active_persons=lines.values("decision__person").distinct().count())
+        context.update(districts=districts, **_line_counts(lines))
         open_cases = cases_visible_to(user).filter(status=Case.Status.OPEN)
         context.update(my_open_cases=open_cases.filter(assigned_to=user).count(),
                        office_open_cases=open_cases.count(),
@@ -74,8 +80,7 @@ def home(request):
         lines = ServiceLine.objects.active_on(today).filter(provider_unit_id=user.provider_unit_id)
         context.update(new_orders=orders_visible_to(user).filter(
             acknowledged_at__isnull=True).count())
-        context.update(active_lines=lines.count(),
-                       active_persons=lines.values("decision__person").distinct().count())
+        context.update(**_line_counts(lines))
     return render(request, "web/home.html", context)
 
 
