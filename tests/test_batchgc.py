@@ -35,3 +35,14 @@ def test_cycles_made_inside_are_still_collected():
         first.other, second.other = second, first
         del first, second
         assert gc.collect() >= 2
+
+
+def test_a_process_that_froze_its_own_start_leaves_with_it_still_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with batch_gc():
+            assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_freeze_count() == frozen  # theirs neither taken back nor added to
+    finally:
+        gc.unfreeze()

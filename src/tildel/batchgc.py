@@ -23,12 +23,15 @@ YOUNG_THRESHOLD = 100_000
 @contextmanager
 def batch_gc() -> Iterator[None]:
     before = gc.get_threshold()
-    frozen_by_others = gc.get_freeze_count()  # a server that froze its start-up, say
-    gc.freeze()
+    # A process that froze its own start-up (a pre-forking server, say) is left as it is:
+    # unfreeze would take back theirs with ours.
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, *before[1:])
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        if not frozen_by_others:  # unfreeze takes all back; leave theirs alone
+        if freezing:
             gc.unfreeze()
