@@ -82,3 +82,25 @@ def test_database_url_selects_postgresql(tmp_path):
     assert settings_value(tmp_path, "s.DATABASES['default']['ENGINE']",
                           DATABASE_URL=os.environ["DATABASE_URL"]) == \
         "django.db.backends.postgresql"
+
+
+def test_postgresql_compiles_only_heavy_queries_and_the_operator_may_say_otherwise(tmp_path):
+    """JIT from a planner cost of 1,000,000, not PostgreSQL's 100,000 (docs/performance.md:
+    30 ms of compiling for a 30 ms screen query); options in DATABASE_URL come last."""
+    expression = "s.DATABASES['default']['OPTIONS']['options']"
+    url = "postgres://tildel@127.0.0.1:5432/tildel"
+    assert settings_value(tmp_path, expression, DATABASE_URL=url) == \
+        "-c jit_above_cost=1000000"
+    assert settings_value(tmp_path, expression,
+                          DATABASE_URL=url + "?options=-c%20jit%3Doff") == \
+        "-c jit_above_cost=1000000 -c jit=off"
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="runs when the suite itself runs on PostgreSQL")
+def test_the_connection_uses_the_jit_threshold(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit_above_cost")
+        assert float(cursor.fetchone()[0]) == 1_000_000

@@ -152,6 +152,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query to machine code (JIT) once its estimated cost passes
+    # 100,000. The screens' heavier queries cost a little more than that: the provider's
+    # person check on the delivered-time page spent 30 ms compiling for 30 ms of work.
+    # From 1,000,000 only the batch figures' queries are compiled; the nightly key figures
+    # took as long either way (81.6 s / 84.0 s, docs/performance.md). Options given in
+    # DATABASE_URL (``?options=...``) come after, so an operator's value wins.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"-c jit_above_cost=1000000 {options.get('options', '')}".strip()
 # A read replica (PostgreSQL streaming replication) for the stored key figures that
 # management's and analysts' dashboards read (tildel.db_routers, docs/operations.md).
 if os.environ.get("TILDEL_REPORTS_DATABASE_URL", "").strip():
