@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -130,6 +131,20 @@ def test_reading_a_case_is_logged(rules, client):
     entry = AccessLogEntry.objects.filter(person=case.person, user=rules.caseworker).last()
     assert entry is not None and entry.what.startswith("Sak")
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_work_area_counts_the_offices_open_cases_three_ways(rules, client):
+    """Mine (day 1–15 of birth), the office's, and those in a queue or unassigned (the
+    decision forum's long-term place); a decided case is not open."""
+    open_case(rules, rules.person(birth=dt.date(1940, 3, 4)))
+    open_case(rules, rules.person(birth=dt.date(1940, 3, 24)))
+    open_case(rules, codes=("langtidsopphold",))
+    done = open_case(rules, rules.person(birth=dt.date(1940, 3, 5)))
+    Case.objects.filter(pk=done.pk).update(status=Case.Status.DECIDED)
+    client.force_login(rules.caseworker)
+    page = re.sub(r"\s+", " ", client.get(reverse("home")).content.decode())
+    assert ("<strong>1</strong> åpne saker tildelt deg. Kontoret har <strong>3</strong> "
+            "åpne saker, <strong>1</strong> i køer eller ufordelt.") in page
 
 
 def test_work_area_counts_my_cases_and_the_units_new_orders(rules, client):

@@ -222,9 +222,9 @@ class Rows:
         millions of scores and external ids)."""
         if not rows:
             return []
-        if fields and not self.copy:
-            rows = [dict(zip(fields, row, strict=True)) for row in rows]
         if not self.copy:
+            if fields:
+                rows = [dict(zip(fields, row, strict=True)) for row in rows]
             objs = [model(**row) for row in rows]
             model.objects.bulk_create(objs, batch_size=IMPORT_CHUNK)
             return [obj.pk for obj in objs] if returning else []

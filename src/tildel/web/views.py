@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,10 +72,11 @@ def home(request):
         lines = ServiceLine.objects.active_on(today).filter(
             decision__person__district_id__in=user.district_ids())
         context.update(districts=districts, **_line_counts(lines))
-        open_cases = cases_visible_to(user).filter(status=Case.Status.OPEN)
-        context.update(my_open_cases=open_cases.filter(assigned_to=user).count(),
-                       office_open_cases=open_cases.count(),
-                       unassigned_cases=open_cases.filter(assigned_to__isnull=True).count())
+        # Three numbers of the office's open cases in one query.
+        context.update(cases_visible_to(user).filter(status=Case.Status.OPEN).aggregate(
+            my_open_cases=Count("id", filter=Q(assigned_to=user)),
+            office_open_cases=Count("id"),
+            unassigned_cases=Count("id", filter=Q(assigned_to__isnull=True))))
     elif user.is_provider_role and user.provider_unit_id:
         lines = ServiceLine.objects.active_on(today).filter(provider_unit_id=user.provider_unit_id)
         context.update(new_orders=orders_visible_to(user).filter(
