@@ -235,6 +235,19 @@ def test_a_line_that_starts_mid_week_counts_only_its_days():
         MONDAY + dt.timedelta(days=d) for d in (1, 3)]
 
 
+def test_a_line_over_the_whole_period_leaves_no_day_without_a_decision_but_one_day_short_does():
+    """Hjelp uten vedtak (report 004): the line's first and last day are in force."""
+    sunday = MONDAY + dt.timedelta(days=6)
+    every_day = {MONDAY + dt.timedelta(days=d): 30 for d in range(7)}
+    exact = LineTerms.of(MONDAY, sunday, Decimal(7), "hours_week")
+    assert rules.days_without_line([exact], every_day, MONDAY, sunday) == []
+    short = LineTerms.of(MONDAY, sunday - dt.timedelta(days=1), Decimal(7), "hours_week")
+    late = LineTerms.of(MONDAY + dt.timedelta(days=1), None, Decimal(7), "hours_week")
+    assert rules.days_without_line([short], every_day, MONDAY, sunday) == [sunday]
+    assert rules.days_without_line([late], every_day, MONDAY, sunday) == [MONDAY]
+    assert rules.days_without_line([short, late], every_day, MONDAY, sunday) == []
+
+
 def test_no_hours_decided_gives_no_comparison():
     alarm = LineTerms.of(dt.date(2026, 1, 1), None, None, "none")
     week = rules.compare([alarm], {MONDAY: 45}, MONDAY, MONDAY + dt.timedelta(days=6))

@@ -430,6 +430,8 @@ def days_without_line(lines: Iterable[LineTerms], delivered: Mapping[dt.date, in
     """The days in [first, last] with minutes delivered and no decided line in force (nor
     in ``covered``, days counted as covered otherwise), in date order."""
     lines = list(lines)
+    if any(line.start <= first and (line.end is None or last <= line.end) for line in lines):
+        return []  # one line covers the whole period (most users): no day to look at
     return sorted(day for day, minutes in delivered.items()
                   if minutes and first <= day <= last and day not in covered
                   and not any(line.in_force(day) for line in lines))
