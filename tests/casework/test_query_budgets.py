@@ -16,6 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from tildel.accounts.models import Role
 from tildel.casework.models import Order
 from tildel.casework.services import decisions, letters
+from tildel.catalogue.models import (
+    CareLevel,
+    ExtentUnit,
+    NationalServiceType,
+    Service,
+    ServiceVersion,
+)
 
 from .conftest import drafted, informed, open_case
 
@@ -50,12 +57,22 @@ def city(office):
     second = open_case(w, person=w.subject)
     informed(second)
     w.draft = drafted(w, second)
+    w.open_case = second
     return w
 
 
 def grow(w) -> None:
     """The same world at scale: 300 more decisions for the person, 30 more open cases for
-    the office, 40 more people served by the unit."""
+    the office, 40 more people served by the unit, 20 more services in the catalogue (each
+    named in the case page's choice of immediate help)."""
+    national = NationalServiceType.objects.filter(code="15").first()
+    for n in range(20):
+        service = Service.objects.create(code=f"lokal-{n}", national_type=national,
+                                         is_local=True)
+        ServiceVersion.objects.create(service=service, name=f"Lokal tjeneste {n}",
+                                      care_level=CareLevel.PREVENTIVE, legal_basis="hol § 3-1",
+                                      extent_unit=ExtentUnit.HOURS_PER_WEEK,
+                                      valid_from=dt.date(2020, 1, 1))
     for n in range(300):
         w.grant(w.subject, w.east_unit, start=dt.date(2020, 1, 1) + dt.timedelta(days=n))
     for n in range(30):
@@ -72,6 +89,7 @@ SCREENS = {
     "mine saker": ("caseworker", lambda w: "/saker/"),
     "kontorets køer": ("leader", lambda w: "/saker/oversikt/"),
     "sak": ("caseworker", lambda w: f"/saker/{w.case.pk}/"),
+    "sak under arbeid": ("caseworker", lambda w: f"/saker/{w.open_case.pk}/"),
     "vedtak": ("caseworker", lambda w: f"/vedtak/{w.decision.pk}/"),
     "vedtaksutkast": ("caseworker", lambda w: f"/vedtak/{w.draft.pk}/utkast/"),
     "personoversikt": ("caseworker", lambda w: f"/personer/{w.subject.pk}/"),

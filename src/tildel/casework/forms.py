@@ -51,7 +51,10 @@ class ChoicesByKeyField(forms.ModelMultipleChoiceField):
 
 
 def services_in_force():
-    return Service.objects.filter(versions__valid_from__lte=timezone.localdate()).distinct()
+    """Services with a version from today or earlier, named by the version in force (one
+    query for the list, not one more per service)."""
+    today = timezone.localdate()
+    return Service.objects.filter(versions__valid_from__lte=today).distinct().named(today)
 
 
 class EnquiryForm(AccessibleErrorsMixin, forms.Form):
