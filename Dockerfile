@@ -44,5 +44,5 @@ HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["python", "-c", "import
 # gunicorn reads the number of workers from WEB_CONCURRENCY (about two per core).
 # Publish port 8000 only to the TLS proxy: X-Forwarded-Proto is trusted from any address.
 ENV WEB_CONCURRENCY=3
-CMD ["gunicorn", "tildel.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", \
+CMD ["gunicorn", "-c", "python:tildel.gunicorn_conf", "tildel.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", \
      "--forwarded-allow-ips", "*"]

@@ -150,7 +150,8 @@ def run_load(tmp: Path) -> list[dict]:
     port = _free_port()
     log = open(tmp / "server.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     server = subprocess.Popen(  # noqa: S603 - our own programs, fixed arguments
-        [BIN / "gunicorn", "tildel.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        [BIN / "gunicorn", "-c", "python:tildel.gunicorn_conf", "tildel.wsgi:application",
+         "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait(f"http://127.0.0.1:{port}/helse/")

@@ -111,6 +111,26 @@ def test_every_job_has_a_timer_and_the_units_are_hardened():
         assert kind in text.splitlines(), path.name
     web = (UNITS / "tildel-web.service").read_text()
     assert "--bind 127.0.0.1:8000" in web and "/opt/tildel/venv/bin/gunicorn" in web
+    assert "-c python:tildel.gunicorn_conf tildel.wsgi:application" in web
+
+
+def test_every_server_and_the_load_test_use_the_shared_gunicorn_settings():
+    """The load test measures the production setup (issue 9): the same settings module."""
+    load = (ROOT / "bench" / "load_bench.py").read_text()
+    assert '"-c", "python:tildel.gunicorn_conf", "tildel.wsgi:application"' in load
+
+
+def test_a_worker_sets_aside_what_it_loaded_at_start():
+    import gc
+
+    from tildel import gunicorn_conf
+
+    assert gc.get_freeze_count() == 0
+    try:
+        gunicorn_conf.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 10_000  # Django, the views and models, not a handful
+    finally:
+        gc.unfreeze()
 
 
 # --- Environment ------------------------------------------------------------------------
@@ -151,7 +171,8 @@ def test_dockerfile_installs_what_ci_installs_for_the_app_and_the_prod_extra():
     assert set(packages) | {"postgresql-client"} <= set(apt)
     assert dockerfile.startswith("#") and "FROM python:3.11-slim-bookworm" in dockerfile
     assert 'pip install ".[prod]"' in dockerfile and "\nUSER tildel\n" in dockerfile
-    assert "collectstatic" in dockerfile and '"gunicorn", "tildel.wsgi:application"' in dockerfile
+    assert "collectstatic" in dockerfile and ('"gunicorn", "-c", "python:tildel.gunicorn_conf", '
+                                              '"tildel.wsgi:application"') in dockerfile
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]
     gunicorn = [d for d in extras["bench"] if d.startswith("gunicorn==")]
