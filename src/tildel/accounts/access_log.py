@@ -35,8 +35,9 @@ def record(user, person, what: str, *, purpose: str | None = None,
 
 
 def record_many(user, persons: Iterable, what: str, *, purpose: str | None = None) -> None:
-    """One entry per person shown in a list (e.g. search hits), in one insert."""
+    """One entry per person shown in a list (e.g. search hits), in one insert. ``persons``:
+    anything with the person's id as ``pk``."""
     purpose = purpose or purpose_for(user)
     AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(user=user, person=p, what=what, purpose=purpose, role=user.role)
+        AccessLogEntry(user=user, person_id=p.pk, what=what, purpose=purpose, role=user.role)
         for p in persons)
