@@ -75,6 +75,10 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test's database is rolled back, so the next one meets the same revisions.
+    from tildel.delivery import month_cache
+
+    month_cache.forget()
 
 
 def make_number(birth: dt.date, sex=identity.LegalSex.FEMALE, seed: int = 0,

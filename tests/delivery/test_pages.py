@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tildel.accounts.models import AccessLogEntry, AccessOutcome
+from tildel.delivery import month_cache
 from tildel.delivery.models import Visit
 from tildel.provision.models import Adjustment
 
@@ -148,6 +149,8 @@ def test_the_office_sees_units_serving_its_districts_only(delivery, client):
 
 
 def queries(client, url) -> int:
+    """Queries of one view, the unit's month computed afresh (nothing kept from before)."""
+    month_cache.forget()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)

@@ -135,3 +135,28 @@ class Visit(models.Model):
     @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+
+class UnitChange(models.Model):
+    """Endring ved enheten: one row, written by a database trigger, whenever something the
+    delivered-time overview counts changes at a unit: a visit, a line of a decided
+    decision, a decision decided or annulled, planned hours in an adjustment, a pathway
+    service (ADR 0021). The overview keeps its computed month keyed by the unit's rows, so
+    any change, by the application, an import or plain SQL, makes it compute again.
+
+    Rows are only ever added: a trigger that updated one row per unit would make a visit
+    registered by hand wait for an import's transaction to end. On PostgreSQL a statement
+    on the visits writes one row for every unit (``unit_id`` None) rather than keep the
+    millions of rows an import writes to find their units.
+    """
+
+    #: None: every unit (a statement on the visits, which may touch thousands of units)
+    unit_id = models.BigIntegerField("tjenesteenhet", null=True)
+
+    class Meta:
+        verbose_name = "endring ved enhet"
+        verbose_name_plural = "endringer ved enhet"
+        indexes = [models.Index(fields=["unit_id", "id"], name="unit_change_by_unit")]
+
+    def __str__(self) -> str:
+        return f"Endring {self.pk} ved enhet {self.unit_id}"

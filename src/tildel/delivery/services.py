@@ -26,6 +26,7 @@ from tildel.provision.models import Adjustment
 from tildel.rules import delivered_time as rules
 from tildel.rules.delivered_time import Comparison, LineTerms
 
+from . import month_cache
 from .models import Visit
 
 
@@ -249,31 +250,55 @@ def week_label(year: int, week: int) -> str:
     return f"Uke {week} {year}"
 
 
-def unit_month(unit: ProviderUnit, persons, year: int, month: int) -> dict:
-    """The unit overview: every visible user with decided hours or visits at the unit in
-    the month; the month and its ISO weeks compared; help without a decision."""
+@dataclass(frozen=True)
+class UnitMonthFacts:
+    """What a unit's month is for every user, whoever looks: kept between views
+    (``month_cache``) and never changed once made."""
+
+    first: dt.date
+    last: dt.date
+    weeks: list[tuple[dt.date, dt.date, str]]
+    threshold: int
+    lines: dict[int, list[LineTerms]]
+    delivered: dict[int, dict[dt.date, int]]
+    uncovered: dict[int, list[dt.date]]
+    months: dict[int, PeriodRow]  # every user with a line or a visit at the unit
+
+
+def unit_month_facts(unit_id: int, year: int, month: int) -> UnitMonthFacts:
+    """Everyone's lines and visits at the unit over the month's span (its ISO weeks may
+    reach into the months beside it), help without a decision, and the month compared."""
     first, last = month_bounds(year, month)
     weeks = [rules.week_days(y, w) + (week_label(y, w),)
              for y, w in rules.weeks_in_month(year, month)]
     span_first, span_last = min(first, weeks[0][0]), max(last, weeks[-1][1])
-    # Everyone's lines and visits at the unit, then who of them the user may see, asked
-    # once per person (asked per line and per visit, it took a second at a unit of 2,700).
-    lines = decided_lines(unit.pk, None, span_first, span_last)
-    delivered = delivered_by_person(unit.pk, None, span_first, span_last)
-    people = {pk: UserName(pk, given, family) for pk, given, family in persons.filter(
-        pk__in=any_of(set(lines) | set(delivered))).values_list(
-        "id", "given_name", "family_name")}
-    lines = {pk: found for pk, found in lines.items() if pk in people}
-    delivered = {pk: found for pk, found in delivered.items() if pk in people}
-    uncovered = days_without_decision(unit.pk, delivered, span_first, span_last, lines)
+    lines = decided_lines(unit_id, None, span_first, span_last)
+    delivered = delivered_by_person(unit_id, None, span_first, span_last)
+    uncovered = days_without_decision(unit_id, delivered, span_first, span_last, lines)
     threshold = threshold_minutes()
+    months = {pk: _period_row(f"{month:02d}.{year}", first, last, lines.get(pk, []),
+                              delivered.get(pk, {}), uncovered.get(pk, []), threshold)
+              for pk in set(lines) | set(delivered)}
+    return UnitMonthFacts(first, last, weeks, threshold, lines, delivered, uncovered, months)
+
+
+def unit_month(unit: ProviderUnit, persons, year: int, month: int) -> dict:
+    """The unit overview: every visible user with decided hours or visits at the unit in
+    the month; the month and its ISO weeks compared; help without a decision.
+
+    The facts are computed once per change at the unit (``month_cache``); who of the users
+    the viewer may see is asked on every view, once per person (asked per line and per
+    visit, it took a second at a unit of 2,700)."""
+    facts = month_cache.facts(unit.pk, year, month, threshold_minutes(),
+                              lambda: unit_month_facts(unit.pk, year, month))
+    first, last = facts.first, facts.last
+    people = {pk: UserName(pk, given, family) for pk, given, family in persons.filter(
+        pk__in=any_of(facts.months)).values_list("id", "given_name", "family_name")}
     rows = []
     for person_id, person in people.items():
-        person_lines, by_day = lines.get(person_id, []), delivered.get(person_id, {})
-        missing = uncovered.get(person_id, [])
-        row = UserMonth(person, _period_row(f"{month:02d}.{year}", first, last, person_lines,
-                                            by_day, missing, threshold))
-        row.without_decision = [d for d in missing if first <= d <= last]
+        row = UserMonth(person, facts.months[person_id])
+        row.without_decision = [d for d in facts.uncovered.get(person_id, [])
+                                if first <= d <= last]
         rows.append(row)
     rows.sort(key=lambda r: (r.person.family_name, r.person.given_name, r.person.pk))
 
@@ -282,13 +307,14 @@ def unit_month(unit: ProviderUnit, persons, year: int, month: int) -> dict:
         users shows a page at a time, and each week is five comparisons more per user."""
         for row in chosen:
             pid = row.person.pk
-            row.weeks = [_period_row(label, a, b, lines.get(pid, []), delivered.get(pid, {}),
-                                     uncovered.get(pid, []), threshold)
-                         for a, b, label in weeks]
+            row.weeks = [_period_row(label, a, b, facts.lines.get(pid, []),
+                                     facts.delivered.get(pid, {}),
+                                     facts.uncovered.get(pid, []), facts.threshold)
+                         for a, b, label in facts.weeks]
         return chosen
 
-    return {"rows": rows, "first": first, "last": last, "weeks": weeks,
-            "threshold": threshold, "with_weeks": with_weeks,
+    return {"rows": rows, "first": first, "last": last, "weeks": facts.weeks,
+            "threshold": facts.threshold, "with_weeks": with_weeks,
             "flagged": sum(1 for r in rows if r.month.flagged),
             "without_decision": sum(1 for r in rows if r.without_decision)}
 
