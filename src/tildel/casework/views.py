@@ -826,9 +826,13 @@ def revisions_due(request):
 @role_required(*PROVIDER)
 def orders_inbox(request):
     """Bestillinger til enheten: new ones first, until acknowledged."""
-    orders = orders_visible_to(request.user).select_related(
-        "decision__person", "decision__case__assigned_to").prefetch_related(
-        "lines__service_version").order_by("acknowledged_at", "-created_at")[:200]
+    # Only what the table shows: a unit has thousands of orders, the page the latest 200.
+    orders = orders_visible_to(request.user).select_related("decision__person").only(
+        "created_at", "acknowledged_at", "decision__person__given_name",
+        "decision__person__family_name").prefetch_related(Prefetch(
+            "lines", ServiceLine.objects.select_related("service_version").only(
+                "extent", "extent_unit", "service_version__name"))).order_by(
+        "acknowledged_at", "-created_at")[:200]
     access_log.record_many(request.user, {o.decision.person for o in orders},
                            "Bestillinger: navn og tjenester")
     return render(request, "casework/orders_inbox.html", {
