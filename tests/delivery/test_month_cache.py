@@ -159,3 +159,92 @@ def test_pruning_empties_the_changes_and_every_unit_is_computed_again(delivery):
     east, west = revisions(w)
     assert east == west == (1, east[1])  # one row, for every unit
     assert east[1] > max(before[0][1], before[1][1])  # newer than any kept month's key
+
+
+def test_every_trigger_is_in_place():
+    """A later migration that alters one of the tables rebuilds it on SQLite and drops its
+    triggers; this fails then."""
+    import importlib
+
+    migration = importlib.import_module("tildel.delivery.migrations.0002_unit_changes")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'tildel_unit_change%'")
+            expected = {migration._name(what, event) for what, event in migration.POSTGRES}
+            expected |= {migration.EVERY_UNIT} | {migration._name(what, "truncate")
+                                                  for what in migration.TABLES if what != "visit"}
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                           "AND name LIKE 'tildel_unit_change%'")
+            expected = {migration._name(what, event) for what, event in migration.SQLITE}
+        assert {row[0] for row in cursor.fetchall()} == expected
+
+
+def test_a_decision_or_pathway_moved_to_another_person_changes_their_units(delivery):
+    """A rerun of the JSONL import may give an imported decision or pathway another person:
+    the hours move from one user's row to another's."""
+    from tildel.casework.models import Case
+    from tildel.pathways.models import Pathway, PathwayService
+
+    w = delivery
+    before = revisions(w)
+    Decision.objects.filter(pk=w.line.decision_id).update(person=w.olav)
+    assert changed(w, before) == (True, False)
+    case = Case.objects.create(allocation_office=w.east_office, person=w.olav, subject="Forløp")
+    pathway = Pathway.objects.create(case=case, person=w.olav, provider_unit=w.west_unit,
+                                     code=1, start=MONDAY)
+    service = PathwayService.objects.create(
+        pathway=pathway, provider_unit=w.west_unit, start=MONDAY,
+        service=Service.objects.get(code="hjemmesykepleie"))
+    before = revisions(w)
+    Pathway.objects.filter(pk=pathway.pk).update(person=w.anna)
+    assert changed(w, before) == (False, True)
+    before = revisions(w)
+    PathwayService.objects.filter(pk=service.pk).update(end=MONDAY + dt.timedelta(days=3))
+    assert changed(w, before) == (False, True)
+    before = revisions(w)
+    PathwayService.objects.filter(pk=service.pk).delete()
+    assert changed(w, before) == (False, True)
+
+
+def test_a_decision_written_decided_after_its_lines_changes_their_unit(delivery):
+    """The foreign keys are checked at commit, so an import may write the lines first."""
+    from django.db import transaction
+
+    w = delivery
+    template = w.grant(w.olav, w.west_unit, hours=Decimal(5), start=MONDAY)
+    decision = Decision.objects.get(pk=template.decision_id)
+    before = revisions(w)
+    with transaction.atomic():
+        line = ServiceLine.objects.get(pk=template.pk)
+        line.pk, line.decision_id = None, 10**9
+        line.save()
+        decision.pk = 10**9
+        decision.save(force_insert=True)
+    assert changed(w, before) == (False, True)
+
+
+def test_adjustments_changed_or_removed_change_the_revision(delivery):
+    w = delivery
+    order = Order.objects.create(decision=w.line.decision, provider_unit=w.east_unit)
+    adjustment = Adjustment.objects.create(
+        order=order, service_line=w.line, effective_from=MONDAY, planned_weekly_hours=4,
+        change="Færre besøk", reason="Klarer mer selv", made_by=w.leader)
+    for change in ({"effective_from": MONDAY + dt.timedelta(days=7)},
+                   {"planned_weekly_hours": None}, {"planned_weekly_hours": Decimal(3)}):
+        before = revisions(w)
+        Adjustment.objects.filter(pk=adjustment.pk).update(**change)
+        assert changed(w, before) == (True, False), change
+    before = revisions(w)
+    Adjustment.objects.filter(pk=adjustment.pk).delete()
+    assert changed(w, before) == (True, False)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="TRUNCATE: PostgreSQL only")
+def test_truncating_a_table_changes_every_unit(delivery):
+    w = delivery
+    new_visit(w, MONDAY)
+    before = revisions(w)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE delivery_visit")
+    assert changed(w, before) == (True, True)

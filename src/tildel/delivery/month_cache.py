@@ -62,9 +62,18 @@ def facts(unit_id: int, year: int, month: int, threshold: int, compute: Callable
 def prune() -> int:
     """Remove every change row and add one for every unit, in one transaction; returns the
     number removed. The new row is newer than any before, so every kept month is computed
-    again: a revision can never come back to one a month was kept under. Rows written by
-    transactions still running are not seen, and stay."""
+    again: a revision can never come back to one a month was kept under. Raises
+    OperationalError if writers held the table for 10 s (PostgreSQL)."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Wait for transactions that have written change rows, and hold off new ones,
+            # so none commits an older row after the prune: the count could then come back
+            # to a value a month was kept under. An import may run for long; then the
+            # prune gives up, to run again the next day, rather than make every writer wait.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '10s'")
+                cursor.execute(f"LOCK TABLE {UnitChange._meta.db_table} "
+                               f"IN SHARE ROW EXCLUSIVE MODE")
         removed, _ = UnitChange.objects.all().delete()
         UnitChange.objects.create(unit_id=None)
     return removed

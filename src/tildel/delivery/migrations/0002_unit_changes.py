@@ -4,14 +4,19 @@ PostgreSQL: one trigger per statement. Visits are written in statements of milli
 rows (the import), so a visit statement writes one row for every unit (unit_id NULL)
 instead of keeping every written row to find its units; the other tables' statements
 are small and name their units from the rows they changed (transition tables).
-SQLite has no statement triggers: one trigger per row, naming its unit.
+TRUNCATE of any of the tables writes one row for every unit. SQLite has no statement
+triggers (nor TRUNCATE): one trigger per row, naming its unit.
+
+A later migration that alters one of these tables may drop its triggers on SQLite, where
+Django rebuilds the table: ``tests/delivery/test_month_cache.py`` checks that every
+trigger is in place, on both databases.
 """
 
 from django.db import migrations, models
 
 TABLES = {"line": "casework_serviceline", "decision": "casework_decision",
-               "adjustment": "provision_adjustment", "pathway": "pathways_pathwayservice",
-               "visit": "delivery_visit"}
+          "adjustment": "provision_adjustment", "pathway": "pathways_pathwayservice",
+          "pathway_person": "pathways_pathway", "visit": "delivery_visit"}
 
 
 def _decided_lines(rows: str) -> str:
@@ -33,10 +38,16 @@ POSTGRES = {
     ("line", "DELETE"): ("SELECT r.provider_unit_id FROM old_rows r LEFT JOIN "
                          "casework_decision d ON d.id = r.decision_id "
                          "WHERE d.id IS NULL OR d.status = 'decided'"),
+    # Lines may be written before their decision (the foreign keys are checked at commit).
+    ("decision", "INSERT"): (
+        "SELECT sl.provider_unit_id FROM new_rows n "
+        "JOIN casework_serviceline sl ON sl.decision_id = n.id WHERE n.status = 'decided'"),
+    # Decided or annulled, or moved to another person (a rerun of the JSONL import).
     ("decision", "UPDATE"): (
         "SELECT sl.provider_unit_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
         "JOIN casework_serviceline sl ON sl.decision_id = n.id "
-        "WHERE n.status IS DISTINCT FROM o.status AND 'decided' IN (n.status, o.status)"),
+        "WHERE (n.status IS DISTINCT FROM o.status OR n.person_id IS DISTINCT FROM o.person_id) "
+        "AND 'decided' IN (n.status, o.status)"),
     ("adjustment", "INSERT"): _planned("new_rows"),
     ("adjustment", "UPDATE"): f"{_planned('new_rows')} UNION {_planned('old_rows')}",
     ("adjustment", "DELETE"): _planned("old_rows"),
@@ -44,6 +55,10 @@ POSTGRES = {
     ("pathway", "UPDATE"): ("SELECT provider_unit_id FROM new_rows UNION "
                             "SELECT provider_unit_id FROM old_rows"),
     ("pathway", "DELETE"): "SELECT provider_unit_id FROM old_rows",
+    ("pathway_person", "UPDATE"): (
+        "SELECT ps.provider_unit_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "JOIN pathways_pathwayservice ps ON ps.pathway_id = n.id "
+        "WHERE n.person_id IS DISTINCT FROM o.person_id"),
 }
 TRANSITIONS = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows",
                "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
@@ -69,9 +84,13 @@ SQLITE = {
     ("line", "DELETE"): ("SELECT OLD.provider_unit_id AS unit WHERE NOT EXISTS (SELECT 1 FROM "
                          "casework_decision d WHERE d.id = OLD.decision_id "
                          "AND d.status IS NOT 'decided')"),
+    ("decision", "INSERT"): (
+        "SELECT sl.provider_unit_id AS unit FROM casework_serviceline sl "
+        "WHERE sl.decision_id = NEW.id AND NEW.status = 'decided'"),
     ("decision", "UPDATE"): (
         "SELECT sl.provider_unit_id AS unit FROM casework_serviceline sl "
-        "WHERE sl.decision_id = NEW.id AND NEW.status IS NOT OLD.status "
+        "WHERE sl.decision_id = NEW.id "
+        "AND (NEW.status IS NOT OLD.status OR NEW.person_id IS NOT OLD.person_id) "
         "AND 'decided' IN (NEW.status, OLD.status)"),
     ("adjustment", "INSERT"): _sqlite_planned("NEW"),
     ("adjustment", "UPDATE"): f"{_sqlite_planned('NEW')} UNION {_sqlite_planned('OLD')}",
@@ -79,8 +98,11 @@ SQLITE = {
     ("pathway", "INSERT"): "SELECT NEW.provider_unit_id AS unit",
     ("pathway", "UPDATE"): "SELECT NEW.provider_unit_id AS unit UNION SELECT OLD.provider_unit_id",
     ("pathway", "DELETE"): "SELECT OLD.provider_unit_id AS unit",
+    ("pathway_person", "UPDATE"): (
+        "SELECT ps.provider_unit_id AS unit FROM pathways_pathwayservice ps "
+        "WHERE ps.pathway_id = NEW.id AND NEW.person_id IS NOT OLD.person_id"),
 }
-EVENTS = ("INSERT", "UPDATE", "DELETE")
+EVERY_UNIT = "tildel_unit_change_every_unit"
 
 
 def _name(what: str, event: str) -> str:
@@ -100,13 +122,18 @@ def install(apps, schema_editor):
             schema_editor.execute(
                 f"CREATE TRIGGER {name} AFTER {event} ON {TABLES[what]} "
                 f"REFERENCING {TRANSITIONS[event]} FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
-        name = "tildel_unit_change_visit"
+        # Every unit: a statement on the visits, and TRUNCATE of any of the tables.
         schema_editor.execute(
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"CREATE FUNCTION {EVERY_UNIT}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"INSERT INTO delivery_unitchange (unit_id) VALUES (NULL); RETURN NULL; END $$")
         schema_editor.execute(
-            f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON delivery_visit "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
+            f"CREATE TRIGGER {EVERY_UNIT} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON delivery_visit FOR EACH STATEMENT EXECUTE FUNCTION {EVERY_UNIT}()")
+        for what, table in TABLES.items():
+            if what != "visit":
+                schema_editor.execute(
+                    f"CREATE TRIGGER {_name(what, 'truncate')} AFTER TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {EVERY_UNIT}()")
     elif vendor == "sqlite":
         for (what, event), units in SQLITE.items():
             schema_editor.execute(
@@ -122,8 +149,12 @@ def remove(apps, schema_editor):
             schema_editor.execute(
                 f"DROP TRIGGER IF EXISTS {_name(what, event)} ON {TABLES[what]}")
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {_name(what, event)}()")
-        schema_editor.execute("DROP TRIGGER IF EXISTS tildel_unit_change_visit ON delivery_visit")
-        schema_editor.execute("DROP FUNCTION IF EXISTS tildel_unit_change_visit()")
+        for what, table in TABLES.items():
+            if what != "visit":
+                schema_editor.execute(
+                    f"DROP TRIGGER IF EXISTS {_name(what, 'truncate')} ON {table}")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVERY_UNIT} ON delivery_visit")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {EVERY_UNIT}()")
     elif vendor == "sqlite":
         for what, event in SQLITE:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(what, event)}")
