@@ -176,7 +176,7 @@ def test_every_trigger_is_in_place():
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                            "AND name LIKE 'tildel_unit_change%'")
-            expected = {migration._name(what, event) for what, event in migration.SQLITE}
+            expected = {migration._name(what, event) for what, event in migration.UNITS}
         assert {row[0] for row in cursor.fetchall()} == expected
 
 

@@ -265,7 +265,7 @@ class UnitMonthFacts:
     months: dict[int, PeriodRow]  # every user with a line or a visit at the unit
 
 
-def unit_month_facts(unit_id: int, year: int, month: int) -> UnitMonthFacts:
+def unit_month_facts(unit_id: int, year: int, month: int, threshold: int) -> UnitMonthFacts:
     """Everyone's lines and visits at the unit over the month's span (its ISO weeks may
     reach into the months beside it), help without a decision, and the month compared."""
     first, last = month_bounds(year, month)
@@ -275,7 +275,6 @@ def unit_month_facts(unit_id: int, year: int, month: int) -> UnitMonthFacts:
     lines = decided_lines(unit_id, None, span_first, span_last)
     delivered = delivered_by_person(unit_id, None, span_first, span_last)
     uncovered = days_without_decision(unit_id, delivered, span_first, span_last, lines)
-    threshold = threshold_minutes()
     months = {pk: _period_row(f"{month:02d}.{year}", first, last, lines.get(pk, []),
                               delivered.get(pk, {}), uncovered.get(pk, []), threshold)
               for pk in set(lines) | set(delivered)}
@@ -289,8 +288,9 @@ def unit_month(unit: ProviderUnit, persons, year: int, month: int) -> dict:
     The facts are computed once per change at the unit (``month_cache``); who of the users
     the viewer may see is asked on every view, once per person (asked per line and per
     visit, it took a second at a unit of 2,700)."""
-    facts = month_cache.facts(unit.pk, year, month, threshold_minutes(),
-                              lambda: unit_month_facts(unit.pk, year, month))
+    threshold = threshold_minutes()
+    facts = month_cache.facts(unit.pk, year, month, threshold,
+                              lambda: unit_month_facts(unit.pk, year, month, threshold))
     first, last = facts.first, facts.last
     people = {pk: UserName(pk, given, family) for pk, given, family in persons.filter(
         pk__in=any_of(facts.months)).values_list("id", "given_name", "family_name")}

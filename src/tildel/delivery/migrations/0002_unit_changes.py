@@ -29,79 +29,51 @@ def _planned(rows: str) -> str:
             f"ON sl.id = a.service_line_id WHERE a.planned_weekly_hours IS NOT NULL")
 
 
-#: (what, event) → the units a PostgreSQL statement changed, from new_rows / old_rows
-POSTGRES = {
-    ("line", "INSERT"): _decided_lines("new_rows"),
-    ("line", "UPDATE"): f"{_decided_lines('new_rows')} UNION {_decided_lines('old_rows')}",
+#: (what, event) → the units the changed rows ``{new}`` and ``{old}`` touch: the
+#: statement's transition tables on PostgreSQL, the one row's NEW and OLD on SQLite
+UNITS = {
+    ("visit", "INSERT"): "SELECT provider_unit_id FROM {new}",
+    ("visit", "UPDATE"): "SELECT provider_unit_id FROM {new} UNION "
+                         "SELECT provider_unit_id FROM {old}",
+    ("visit", "DELETE"): "SELECT provider_unit_id FROM {old}",
+    ("line", "INSERT"): _decided_lines("{new}"),
+    ("line", "UPDATE"): f"{_decided_lines('{new}')} UNION {_decided_lines('{old}')}",
     # A line of a draft (rewritten on every save of it) counts nowhere: only lines whose
     # decision is decided, or already gone, change the unit.
-    ("line", "DELETE"): ("SELECT r.provider_unit_id FROM old_rows r LEFT JOIN "
+    ("line", "DELETE"): ("SELECT r.provider_unit_id FROM {old} r LEFT JOIN "
                          "casework_decision d ON d.id = r.decision_id "
                          "WHERE d.id IS NULL OR d.status = 'decided'"),
     # Lines may be written before their decision (the foreign keys are checked at commit).
     ("decision", "INSERT"): (
-        "SELECT sl.provider_unit_id FROM new_rows n "
+        "SELECT sl.provider_unit_id FROM {new} n "
         "JOIN casework_serviceline sl ON sl.decision_id = n.id WHERE n.status = 'decided'"),
     # Decided or annulled, or moved to another person (a rerun of the JSONL import).
     ("decision", "UPDATE"): (
-        "SELECT sl.provider_unit_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "SELECT sl.provider_unit_id FROM {new} n JOIN {old} o ON o.id = n.id "
         "JOIN casework_serviceline sl ON sl.decision_id = n.id "
         "WHERE (n.status IS DISTINCT FROM o.status OR n.person_id IS DISTINCT FROM o.person_id) "
         "AND 'decided' IN (n.status, o.status)"),
-    ("adjustment", "INSERT"): _planned("new_rows"),
-    ("adjustment", "UPDATE"): f"{_planned('new_rows')} UNION {_planned('old_rows')}",
-    ("adjustment", "DELETE"): _planned("old_rows"),
-    ("pathway", "INSERT"): "SELECT provider_unit_id FROM new_rows",
-    ("pathway", "UPDATE"): ("SELECT provider_unit_id FROM new_rows UNION "
-                            "SELECT provider_unit_id FROM old_rows"),
-    ("pathway", "DELETE"): "SELECT provider_unit_id FROM old_rows",
+    ("adjustment", "INSERT"): _planned("{new}"),
+    ("adjustment", "UPDATE"): f"{_planned('{new}')} UNION {_planned('{old}')}",
+    ("adjustment", "DELETE"): _planned("{old}"),
+    ("pathway", "INSERT"): "SELECT provider_unit_id FROM {new}",
+    ("pathway", "UPDATE"): ("SELECT provider_unit_id FROM {new} UNION "
+                            "SELECT provider_unit_id FROM {old}"),
+    ("pathway", "DELETE"): "SELECT provider_unit_id FROM {old}",
     ("pathway_person", "UPDATE"): (
-        "SELECT ps.provider_unit_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "SELECT ps.provider_unit_id FROM {new} n JOIN {old} o ON o.id = n.id "
         "JOIN pathways_pathwayservice ps ON ps.pathway_id = n.id "
         "WHERE n.person_id IS DISTINCT FROM o.person_id"),
 }
+#: the columns the queries above read, per table (SQLite makes a one-row table of them)
+COLUMNS = {"visit": ("provider_unit_id",), "line": ("decision_id", "provider_unit_id"),
+           "decision": ("id", "status", "person_id"),
+           "adjustment": ("service_line_id", "planned_weekly_hours"),
+           "pathway": ("provider_unit_id",), "pathway_person": ("id", "person_id")}
 TRANSITIONS = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows",
                "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
-
-
-def _sqlite_decided(row: str) -> str:
-    return (f"SELECT {row}.provider_unit_id AS unit FROM casework_decision d "
-            f"WHERE d.id = {row}.decision_id AND d.status = 'decided'")
-
-
-def _sqlite_planned(row: str) -> str:
-    return (f"SELECT sl.provider_unit_id AS unit FROM casework_serviceline sl "
-            f"WHERE sl.id = {row}.service_line_id AND {row}.planned_weekly_hours IS NOT NULL")
-
-
-#: (what, event) → the units one SQLite row changed, from NEW / OLD
-SQLITE = {
-    ("visit", "INSERT"): "SELECT NEW.provider_unit_id AS unit",
-    ("visit", "UPDATE"): "SELECT NEW.provider_unit_id AS unit UNION SELECT OLD.provider_unit_id",
-    ("visit", "DELETE"): "SELECT OLD.provider_unit_id AS unit",
-    ("line", "INSERT"): _sqlite_decided("NEW"),
-    ("line", "UPDATE"): f"{_sqlite_decided('NEW')} UNION {_sqlite_decided('OLD')}",
-    ("line", "DELETE"): ("SELECT OLD.provider_unit_id AS unit WHERE NOT EXISTS (SELECT 1 FROM "
-                         "casework_decision d WHERE d.id = OLD.decision_id "
-                         "AND d.status IS NOT 'decided')"),
-    ("decision", "INSERT"): (
-        "SELECT sl.provider_unit_id AS unit FROM casework_serviceline sl "
-        "WHERE sl.decision_id = NEW.id AND NEW.status = 'decided'"),
-    ("decision", "UPDATE"): (
-        "SELECT sl.provider_unit_id AS unit FROM casework_serviceline sl "
-        "WHERE sl.decision_id = NEW.id "
-        "AND (NEW.status IS NOT OLD.status OR NEW.person_id IS NOT OLD.person_id) "
-        "AND 'decided' IN (NEW.status, OLD.status)"),
-    ("adjustment", "INSERT"): _sqlite_planned("NEW"),
-    ("adjustment", "UPDATE"): f"{_sqlite_planned('NEW')} UNION {_sqlite_planned('OLD')}",
-    ("adjustment", "DELETE"): _sqlite_planned("OLD"),
-    ("pathway", "INSERT"): "SELECT NEW.provider_unit_id AS unit",
-    ("pathway", "UPDATE"): "SELECT NEW.provider_unit_id AS unit UNION SELECT OLD.provider_unit_id",
-    ("pathway", "DELETE"): "SELECT OLD.provider_unit_id AS unit",
-    ("pathway_person", "UPDATE"): (
-        "SELECT ps.provider_unit_id AS unit FROM pathways_pathwayservice ps "
-        "WHERE ps.pathway_id = NEW.id AND NEW.person_id IS NOT OLD.person_id"),
-}
+#: PostgreSQL: the visits (and TRUNCATE of any table) count for every unit
+POSTGRES = [key for key in UNITS if key[0] != "visit"]
 EVERY_UNIT = "tildel_unit_change_every_unit"
 
 
@@ -109,15 +81,27 @@ def _name(what: str, event: str) -> str:
     return f"tildel_unit_change_{what}_{event.lower()}"
 
 
+def _distinct(units: str) -> str:
+    """Each unit once (every query above names its column provider_unit_id)."""
+    return (f"SELECT DISTINCT provider_unit_id FROM ({units}) AS changed "
+            f"WHERE provider_unit_id IS NOT NULL")
+
+
+def _sqlite_row(what: str, row: str) -> str:
+    """One row of NEW or OLD as a table (SQLite triggers have no transition tables)."""
+    return f"(SELECT {', '.join(f'{row}.{c} AS {c}' for c in COLUMNS[what])})"
+
+
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        for (what, event), units in POSTGRES.items():
+        for what, event in POSTGRES:
             name = _name(what, event)
+            units = UNITS[what, event].format(new="new_rows", old="old_rows")
             schema_editor.execute(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"INSERT INTO delivery_unitchange (unit_id) SELECT DISTINCT unit FROM "
-                f"({units}) AS changed(unit) WHERE unit IS NOT NULL ORDER BY unit; "
+                f"INSERT INTO delivery_unitchange (unit_id) {_distinct(units)} "
+                f"ORDER BY provider_unit_id; "
                 f"RETURN NULL; END $$")
             schema_editor.execute(
                 f"CREATE TRIGGER {name} AFTER {event} ON {TABLES[what]} "
@@ -135,11 +119,12 @@ def install(apps, schema_editor):
                     f"CREATE TRIGGER {_name(what, 'truncate')} AFTER TRUNCATE ON {table} "
                     f"FOR EACH STATEMENT EXECUTE FUNCTION {EVERY_UNIT}()")
     elif vendor == "sqlite":
-        for (what, event), units in SQLITE.items():
+        for (what, event), units in UNITS.items():
+            units = units.format(new=_sqlite_row(what, "NEW"), old=_sqlite_row(what, "OLD"))
             schema_editor.execute(
                 f"CREATE TRIGGER {_name(what, event)} AFTER {event} ON {TABLES[what]} "
                 f"FOR EACH ROW BEGIN INSERT INTO delivery_unitchange (unit_id) "
-                f"SELECT DISTINCT unit FROM ({units}) WHERE unit IS NOT NULL; END")
+                f"{_distinct(units)}; END")
 
 
 def remove(apps, schema_editor):
@@ -156,7 +141,7 @@ def remove(apps, schema_editor):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVERY_UNIT} ON delivery_visit")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {EVERY_UNIT}()")
     elif vendor == "sqlite":
-        for what, event in SQLITE:
+        for what, event in UNITS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(what, event)}")
 
 
