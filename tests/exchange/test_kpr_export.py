@@ -16,8 +16,9 @@ from tildel.casework.services import decisions as decision_service
 from tildel.exchange import kpr, kpr_xml
 from tildel.exchange.models import KprBatch, KprEvent, KprNotification, RegisterContact
 
+from .conftest import TODAY
+
 NS = {"k": kpr_xml.NAMESPACE}
-TODAY = dt.date.today()
 PROHIBITED = ["fraDatoPeriode", "uttakDato", "lopenr", "tilDatoPeriode", "kommuneOrgNr",
               "kjonn", "fodselsar", "komNrHjem"]
 
@@ -33,24 +34,6 @@ def check_file(path) -> etree._ElementTree:
     for name in PROHIBITED:
         assert not document.xpath(f"//@{name}"), name
     return document
-
-
-@pytest.fixture
-def kpr_world(world):
-    world.east_unit.organisation_number = "974256959"
-    world.east_unit.save()
-    world.west_unit.organisation_number = "974256967"
-    world.west_unit.save()
-    RegisterContact.objects.create(municipality=world.municipality, name="Ingrid IPLOS",
-                                   email="iplos@kommune.invalid",
-                                   kind=RegisterContact.Kind.IPLOS_CONTACT)
-    world.kari = world.person()
-    world.line = world.grant(world.kari, world.east_unit,
-                             start=TODAY - dt.timedelta(days=40),
-                             end=TODAY - dt.timedelta(days=5))
-    world.ola = world.person(world.west, given="Ola")
-    world.ola_line = world.grant(world.ola, world.west_unit, start=TODAY - dt.timedelta(days=20))
-    return world
 
 
 def test_export_writes_a_valid_message_with_the_events_and_the_person(kpr_world, tmp_path):

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from lxml import etree
 
-from tildel.exchange import kpr, kpr_xml
+from tildel.exchange import kpr_store, kpr_xml
 
 NS = {"k": kpr_xml.NAMESPACE}
 NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
@@ -89,4 +89,4 @@ def test_attribute_values_are_escaped_and_read_back_unchanged():
     ("a\tb\nc\rd\\e", "a\\tb\\nc\\rd\\\\e"),
 ])
 def test_copy_text_escapes_what_postgresql_would_misread(value, text):
-    assert kpr._copy_text(value) == text
+    assert kpr_store.copy_text(value) == text

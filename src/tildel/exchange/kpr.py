@@ -1,8 +1,9 @@
 """KPR continuous reporting from the decisions and services in Tildel (ADR 0013).
 
-``plan`` reads the municipality's granted service lines, their temporary stops and the
-persons, asks ``tildel.rules.kpr`` which events they give and what the register has not
-yet been told (the ledger, ``KprEvent``), and which lines it would reject. ``export``
+``plan`` brings the expected events up to date (``kpr_store``: what ``tildel.rules.kpr``
+derives from the granted lines, their temporary stops and the persons, kept between
+exports), and asks the rules what the register has not yet been told (the ledger,
+``KprEvent``), and which lines it would reject. ``export``
 writes what is due as one XPR(ipl) 56.0.0 message, checks it against the official schema
 and records it, all in one transaction: a failure leaves no file and no ledger change, and
 a rerun sends nothing already sent.
@@ -13,9 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 import uuid
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -25,106 +30,77 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from tildel.batchgc import batch_gc
-from tildel.casework.models import Decision, ServiceLine, ServicePause
 from tildel.organisation.models import Municipality
-from tildel.people.models import Person
 from tildel.rules import kpr as rules
-from tildel.rules.hours import weekly_hours
 
-from . import kpr_xml
+from . import kpr_store, kpr_xml
 from .models import CONTROL, KprBatch, KprEvent, KprNotification, RegisterContact
 
 #: pasientGUID is derived from the municipality and the person's id in Tildel, so it stays
 #: the same in every message without storing another identifier.
 PATIENT_NAMESPACE = uuid.UUID("5f0c6a52-3f7e-4c61-9a53-1d6f4f1c0b7e")
-ID_TYPES = {Person.IdType.FODSELSNUMMER: rules.IdType.FODSELSNUMMER,
-            Person.IdType.D_NUMMER: rules.IdType.D_NUMMER,
-            Person.IdType.H_NUMMER: rules.IdType.H_NUMMER}
+#: notifications recorded at a time
 CHUNK = 2000
-NIL = uuid.UUID(kpr_xml.NIL_GUID)
+NULL = "\\N"  # in COPY's text format
 
 
 class ExchangeError(ValueError):
     """Something a person must fix before the message can be made (Norwegian)."""
 
 
-def collect(municipality: Municipality) -> tuple[list[rules.Line], dict[int, rules.Person]]:
-    """The municipality's granted lines in decided decisions, with stops, and their persons.
-
-    Three queries, whatever the number of lines.
-    """
-    pauses: dict[int, list[rules.Pause]] = {}
-    for line, pk, start, end, registered in ServicePause.objects.filter(
-            line__decision__person__municipality=municipality,
-            line__decision__status=Decision.Status.DECIDED).values_list(
-            "line_id", "id", "start", "end", "registered_at").order_by("line_id", "start", "id"):
-        pauses.setdefault(line, []).append(rules.Pause(pk, start, end, registered))
-    lines = []
-    for (pk, decision, person, code, start, end, org, extent, unit, signed,
-         decided, unit_id) in ServiceLine.objects.filter(
-            decision__person__municipality=municipality, granted=True, start__isnull=False,
-            decision__status=Decision.Status.DECIDED).values_list(
-            "id", "decision_id", "decision__person_id",
-            "service_version__service__national_type_id", "start", "end",
-            "provider_unit__organisation_number", "extent", "extent_unit",
-            "decision__signed_at", "decision__decided_on", "provider_unit_id").order_by("id"):
-        registered = signed or (dt.datetime.combine(decided, dt.time(12), tzinfo=dt.UTC)
-                                if decided else None)
-        lines.append(rules.Line(pk, decision, person, code, start, end, org or "",
-                                weekly_hours(extent, unit), tuple(pauses.get(pk, ())), registered,
-                                unit_id))
-    persons = {pk: rules.Person(pk, number or "", ID_TYPES.get(id_type))
-               for pk, number, id_type in Person.objects.filter(
-                   municipality=municipality).values_list(
-                   "id", "id_number", "id_type").iterator(chunk_size=CHUNK)}
-    return lines, persons
-
-
 @dataclass
 class Plan:
-    """What the next message would hold, and what is held back."""
+    """What the next message would hold, and what is held back. The figures for the
+    screen (problems, events, held back, reported) are read when first asked for: an
+    export needs none of them."""
 
+    municipality: Municipality
+    today: dt.date
     changes: list[rules.Change]
-    problems: list[rules.Problem]
-    held_back: int  # events not sent until their line's problem is fixed
-    events: int  # events the services give up to today
-    reported: int  # events the register has been told about and that still stand
     #: the ledger's row for each change's event already there: (id, hendelseGUID, first
     #: and last notification GUID), read with the rest so recording needs no more queries
     ledger: dict[str, tuple] = field(default_factory=dict)
+    #: each change's content as the JSON text kept, written to the ledger as it is
+    texts: dict[str, str] = field(default_factory=dict)
 
     def count(self, status: rules.Status) -> int:
         return sum(1 for change in self.changes if change.status is status)
 
+    @cached_property
+    def problems(self) -> list[rules.Problem]:
+        return kpr_store.problems(self.municipality)
+
+    @cached_property
+    def _counts(self) -> tuple[int, int]:
+        return kpr_store.counts(self.municipality, self.today)
+
+    @property
+    def events(self) -> int:
+        """Events the services give up to today."""
+        return self._counts[0]
+
+    @property
+    def held_back(self) -> int:
+        """Events not sent until their line's problem is fixed."""
+        return self._counts[1]
+
+    @cached_property
+    def reported(self) -> int:
+        """Events the register has been told about and that still stand."""
+        return KprEvent.objects.filter(municipality=self.municipality, active=True).count()
+
 
 def plan(municipality: Municipality, *, today: dt.date | None = None,
          since: dt.date | None = None) -> Plan:
+    """What is due, from the kept expected events brought up to date first (ADR 0022)."""
     today = today or timezone.localdate()
-    lines, persons = collect(municipality)
-    services = rules.episodes(lines)  # once: events, problems and holds all need them
-    problems = rules.problems(lines, persons, services=services)
-    held_ids = rules.held_services(lines, problems, services)
-    events = rules.events(lines, today, services)
-    reported: dict[str, rules.Reported] = {}
-    ids: dict[str, tuple] = {}
-    for key, content, active, *row in KprEvent.objects.filter(
-            municipality=municipality).values_list(
-            "key", "content", "active", "pk", "guid", "first_notification",
-            "last_notification").iterator(chunk_size=CHUNK):
-        reported[key] = rules.Reported(key, content, active)
-        ids[key] = tuple(row)
-
-    def held(key: str) -> bool:
-        return key.split(":", 1)[0] in held_ids
-
-    # A held service's events wait, and what was reported of it stands: neither cancelled
-    # nor sent again until the problem is fixed.
-    changes = rules.reconcile([e for e in events if e.service_id not in held_ids], persons,
-                              {k: v for k, v in reported.items() if not held(k)},
-                              since if since is not None else reporting_from(municipality))
-    return Plan(changes, problems, sum(1 for e in events if e.service_id in held_ids),
-                len(events), sum(1 for r in reported.values() if r.active),
-                {c.key: ids[c.key] for c in changes if c.key in ids})
+    kpr_store.refresh(municipality)
+    since = since if since is not None else reporting_from(municipality)
+    found = kpr_store.candidates(municipality, today, since)
+    changes = rules.reconcile_contents(found.desired, found.reported, since)
+    return Plan(municipality, today, changes,
+                {c.key: found.rows[c.key] for c in changes if c.key in found.rows},
+                found.texts)
 
 
 def reporting_from(municipality: Municipality) -> dt.date | None:
@@ -183,12 +159,15 @@ def export(municipality: Municipality, path: Path, *, since: dt.date | None = No
             batch = KprBatch.objects.create(municipality=municipality, created_by=user,
                                             since=since, file_name=path.name,
                                             path=str(path.resolve()))
-            recorded = _Recorder(municipality, batch, due.ledger)
-            with temporary.open("wb") as out:  # validated while written
-                count = kpr_xml.write(out, municipality_number=municipality.number,
-                                      contacts=contacts, local_id=str(batch.guid),
-                                      notifications=recorded.notifications(due.changes))
-            recorded.flush()
+            recorded = _Recorder(municipality, batch, due.ledger, due.texts)
+            try:
+                with temporary.open("wb") as out:  # validated while written
+                    count = kpr_xml.write(out, municipality_number=municipality.number,
+                                          contacts=contacts, local_id=str(batch.guid),
+                                          notifications=recorded.notifications(due.changes))
+                recorded.flush()
+            finally:  # the writer thread done with the connection before the rollback, too
+                recorded.wait(failing=sys.exc_info()[0] is not None)
             batch.notifications = count
             batch.save(update_fields=["notifications"])
             os.replace(temporary, path)
@@ -201,24 +180,56 @@ def export(municipality: Municipality, path: Path, *, since: dt.date | None = No
         raise
 
 
+class _Guids:
+    """Random GUIDs (version 4, RFC 9562) as text, from one read of the system's
+    randomness per thousand: a read per GUID, as ``uuid.uuid4`` makes, was a sixth of an
+    export, and making a ``UUID`` of each another tenth."""
+
+    SIZE = 1024
+
+    def __init__(self):
+        self.hex, self.at = "", 0
+
+    def __call__(self) -> str:
+        if self.at >= len(self.hex):
+            pool = bytearray(os.urandom(16 * self.SIZE))
+            pool[6::16] = bytes(b & 0x0F | 0x40 for b in pool[6::16])  # version 4
+            pool[8::16] = bytes(b & 0x3F | 0x80 for b in pool[8::16])  # RFC variant
+            self.hex, self.at = pool.hex(), 0
+        h, at = self.hex, self.at
+        self.at += 32
+        return f"{h[at:at + 8]}-{h[at + 8:at + 12]}-{h[at + 12:at + 16]}-" \
+               f"{h[at + 16:at + 20]}-{h[at + 20:at + 32]}"
+
+
 class _Recorder:
     """Turns changes into notifications while they are written, and records them in the
     ledger in chunks of plain SQL (memory stays flat; the ORM's per-object cost was 80 %
-    of an export). On PostgreSQL the rows go in by COPY in its text format."""
+    of an export). On PostgreSQL the rows go in by COPY in its text format, from a thread
+    of their own while the next chunk is made: the database's work and Python's overlap
+    (``wait`` before anything else uses the connection)."""
 
-    def __init__(self, municipality: Municipality, batch: KprBatch, ledger: dict[str, tuple]):
-        self.municipality, self.batch, self.ledger = municipality, batch, ledger
+    def __init__(self, municipality: Municipality, batch: KprBatch, ledger: dict[str, tuple],
+                 texts: dict[str, str]):
+        self.municipality, self.batch, self.ledger, self.texts = (municipality, batch, ledger,
+                                                                  texts)
+        self.municipality_id, self.batch_id = municipality.pk, batch.pk
         self.now = timezone.now()
         self.sequence = (KprNotification.objects.filter(
             batch__municipality=municipality).aggregate(n=Max("sequence"))["n"] or 0)
         self.copy = connection.vendor == "postgresql"
-        self.native_uuid = connection.features.has_native_uuid_field
+        # GUIDs are made as text once; SQLite keeps them as 32 hex digits.
+        self.db_uuid = lambda text: text and text.replace("-", "")
         self.moment = (self.now.isoformat() if self.copy
                        else connection.ops.adapt_datetimefield_value(self.now))
         self.patients: dict[str, str] = {}
+        self.guid = _Guids()
         self.inserts: list[tuple] = []
         self.updates: list[tuple] = []
         self.items: list[tuple] = []
+        self.cursor = connection.cursor()
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpr-ledger")
+        self.written: deque[Future] = deque()
 
     def notifications(self, changes: list[rules.Change]) -> Iterator[kpr_xml.NotificationData]:
         for count, change in enumerate(changes, start=1):
@@ -226,34 +237,25 @@ class _Recorder:
             if count % CHUNK == 0:
                 self.flush()
 
-    def _uuid(self, value: uuid.UUID | None):
-        if value is None:
-            return None
-        return str(value) if self.copy else value if self.native_uuid else value.hex
-
     def _one(self, change: rules.Change, known: tuple | None) -> kpr_xml.NotificationData:
         self.sequence += 1
-        guid = uuid.uuid4()
+        guid = self.guid()
         content, status = change.content, change.status
         day = dt.date.fromisoformat(content["day"])
         active = status is not rules.Status.CANCEL
         if status is rules.Status.ORIGINAL:
             # New, or cancelled earlier and due again: a new event for the register.
-            previous, ref, first, event_guid = NIL, None, guid, uuid.uuid4()
+            previous, ref, first, event_guid = kpr_xml.NIL_GUID, None, guid, self.guid()
         else:
-            event_guid, previous, ref, first = known[1], known[3], known[2], known[2]
-        stored = json.dumps(content)
-        row = (self._uuid(event_guid), content["kind"], content["service_id"],
-               content["service_type"], day if self.copy else
-               connection.ops.adapt_datefield_value(day), stored, active,
-               self._uuid(first), self._uuid(guid), self.moment)
-        if known is None:
-            self.inserts.append((self.municipality.pk, change.key, int(content["person_id"]),
-                                 *row))
+            event_guid, previous, ref = str(known[1]), str(known[3]), str(known[2])
+            first = ref
+        stored = self.texts.get(change.key) or json.dumps(content)
+        if self.copy:
+            self._copy_lines(change.key, content, stored, day, active, known, guid,
+                             previous, ref, first, event_guid, status)
         else:
-            self.updates.append((*row, known[0]))
-        self.items.append((self.batch.pk, change.key, status.value, self._uuid(guid),
-                           self._uuid(previous), self._uuid(ref), self.sequence, stored))
+            self._rows(change.key, content, stored, day, active, known, guid, previous, ref,
+                       first, event_guid, status)
         event = change.event
         registered = event.registered if event is not None and event.registered else self.now
         person = content["person_id"]
@@ -261,57 +263,97 @@ class _Recorder:
         if patient is None:
             patient = self.patients[person] = patient_guid(self.municipality, person)
         return kpr_xml.NotificationData(
-            status=status.value, time=self.now, guid=str(guid), previous_guid=str(previous),
-            sequence=self.sequence, ref_guid=str(ref) if ref else None, element=content["kind"],
+            status=status.value, time=self.now, guid=guid, previous_guid=previous,
+            sequence=self.sequence, ref_guid=ref, element=content["kind"],
             service_type=content["service_type"], registered=registered, day=day,
-            service_id=content["service_id"], event_guid=str(event_guid),
+            service_id=content["service_id"], event_guid=event_guid,
             org_number=content["org_number"], stop_id=content["stop_id"],
             patient_guid=patient, user_number=person, id_number=content["id_number"],
             id_type=content["id_type"], district_code=content.get("district_code", ""))
 
+    def _copy_lines(self, key, content, stored, day, active, known, guid, previous, ref,
+                    first, event_guid, status) -> None:
+        """The ledger's rows as lines of COPY text, made here: a value at a time through
+        the general conversion cost more than the rest of the recording."""
+        kind, service_id, service_type = (content["kind"], content["service_id"],
+                                          content["service_type"])
+        if kpr_store.needs_escape(key, kind, service_id, service_type, stored):
+            esc = kpr_store.copy_text
+            key, kind, service_id, service_type, stored = (
+                esc(key), esc(kind), esc(service_id), esc(service_type), esc(stored))
+        row = (f"{event_guid}\t{kind}\t{service_id}\t"
+               f"{service_type}\t{day.isoformat()}\t{stored}\t"
+               f"{'t' if active else 'f'}\t{first}\t{guid}\t{self.moment}")
+        if known is None:
+            self.inserts.append(f"{self.municipality_id}\t{key}\t"
+                                f"{int(content['person_id'])}\t{row}\n")
+        else:
+            self.updates.append((event_guid, content["kind"], content["service_id"],
+                                 content["service_type"], day, Jsonb(json.loads(stored)),
+                                 active, first, guid, self.now, known[0]))
+        self.items.append(f"{self.batch_id}\t{key}\t{status.value}\t{guid}\t{previous}\t"
+                          f"{ref or NULL}\t{self.sequence}\t{stored}\n")
+
+    def _rows(self, key, content, stored, day, active, known, guid, previous, ref, first,
+              event_guid, status) -> None:
+        """The ledger's rows as values for SQLite (GUIDs as 32 hex digits)."""
+        hexa = self.db_uuid
+        row = (hexa(event_guid), content["kind"], content["service_id"],
+               content["service_type"], connection.ops.adapt_datefield_value(day), stored,
+               active, hexa(first), hexa(guid), self.moment)
+        if known is None:
+            self.inserts.append((self.municipality.pk, key, int(content["person_id"]), *row))
+        else:
+            self.updates.append((*row, known[0]))
+        self.items.append((self.batch.pk, key, status.value, hexa(guid), hexa(previous),
+                           hexa(ref), self.sequence, stored))
+
     def flush(self) -> None:
+        """Record the notifications made since the last flush: in the writer thread on
+        PostgreSQL (at most two chunks waiting), here on SQLite."""
+        chunk = (self.inserts, self.updates, self.items)
+        self.inserts, self.updates, self.items = [], [], []
+        if not self.copy:
+            self._record(*chunk)
+            return
+        self.written.append(self.writer.submit(self._record, *chunk))
+        while len(self.written) > 4:
+            self.written.popleft().result()
+
+    def wait(self, *, failing: bool = False) -> None:
+        """Every chunk recorded, and the connection free for the export again. Raises the
+        writer's first failure, unless the export is ``failing`` already."""
+        try:
+            while self.written:
+                done = self.written.popleft()
+                if failing:
+                    done.exception()
+                else:
+                    done.result()
+        finally:
+            self.writer.shutdown(wait=True, cancel_futures=True)
+
+    def _record(self, inserts: list, updates: list[tuple], items: list) -> None:
         event_table = KprEvent._meta.db_table
         row = ("guid", "kind", "service_id", "service_type", "day", "content", "active",
                "first_notification", "last_notification", "updated_at")
-        with connection.cursor() as cursor:
-            if self.inserts:
-                columns = ("municipality_id", "key", "person_id", *row)
-                self._insert(cursor, event_table, columns, self.inserts)
-            if self.updates:
-                updates = self.updates
-                if self.copy:  # the COPY-ready text is not what UPDATE takes
-                    updates = [(*u[:5], Jsonb(json.loads(u[5])), *u[6:]) for u in updates]
-                cursor.executemany(
+        events = ("municipality_id", "key", "person_id", *row)
+        notifications = ("batch_id", "event_key", "status", "guid", "previous_guid",
+                         "ref_guid", "sequence", "content")
+        notification_table = KprNotification._meta.db_table
+        cursor = self.cursor
+        if self.copy:
+            # The psycopg cursor itself: Django's connection belongs to the export's thread.
+            kpr_store.copy_lines(cursor.cursor, event_table, events, inserts)
+            if updates:
+                cursor.cursor.executemany(
                     f"UPDATE {event_table} SET {', '.join(f'{c} = %s' for c in row)} "  # noqa: S608
                     f"WHERE id = %s", updates)
-            if self.items:
-                columns = ("batch_id", "event_key", "status", "guid", "previous_guid",
-                           "ref_guid", "sequence", "content")
-                self._insert(cursor, KprNotification._meta.db_table, columns, self.items)
-        self.inserts, self.updates, self.items = [], [], []
-
-    def _insert(self, cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        """Many rows at once: COPY on PostgreSQL, in its text format made here (psycopg's
-        per-value adaptation was half the time of an export); a prepared INSERT on SQLite."""
-        if self.copy:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                copy.write("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+            kpr_store.copy_lines(cursor.cursor, notification_table, notifications, items)
             return
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                           f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
-
-
-_COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_SPECIAL)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        kpr_store.insert_rows(cursor, event_table, events, inserts)
+        if updates:
+            cursor.executemany(
+                f"UPDATE {event_table} SET {', '.join(f'{c} = %s' for c in row)} "  # noqa: S608
+                f"WHERE id = %s", updates)
+        kpr_store.insert_rows(cursor, notification_table, notifications, items)

@@ -11,7 +11,9 @@ never written: the writer has no way to write them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 import re
 from collections import deque
 from collections.abc import Iterable
@@ -116,7 +118,7 @@ def write(out: BinaryIO, *, municipality_number: str, contacts: list[Contact],
             if len(pending) >= chunk:
                 checks.append(_emit(out, pending, head, tail, checker))
                 pending = []
-                while len(checks) > 2:  # at most a few chunks in memory, however many
+                while len(checks) > 4:  # at most a few chunks in memory, however many
                     problems += checks.popleft().result()
         if pending or count == 0:
             checks.append(_emit(out, pending, head, tail, checker))
@@ -184,23 +186,33 @@ def _escape(value: str) -> str:
     return _SPECIAL.sub(lambda m: _ENTITIES[m.group()], value)
 
 
+#: the NotificationData fields written as attribute text
+TEXT_FIELDS = ("status", "guid", "previous_guid", "ref_guid", "service_type",
+               "service_id", "event_guid", "org_number", "stop_id", "patient_guid",
+               "user_number", "id_number", "id_type", "district_code")
+_TEXTS = operator.attrgetter(*TEXT_FIELDS)
+
+
 def notification_xml(n: NotificationData) -> str:
-    """One Notifikasjon with its event and Bruker, as text, attributes escaped."""
-    e = _escape
-    ref = f' notifikasjonRef="{e(n.ref_guid)}"' if n.ref_guid else ""
-    org = f' tjenesteOrgNr="{e(n.org_number)}"' if n.org_number else ""
-    stop = f' midlertidigStoppID="{e(n.stop_id)}"' if n.stop_id else ""
-    district = f' bydel="{e(n.district_code)}"' if n.district_code else ""
-    return (f'<Notifikasjon statusNotifikasjon="{e(n.status)}" '
-            f'notifikasjonTid="{_moment(n.time)}" notifikasjonGUID="{e(n.guid)}" '
-            f'notifikasjonForrigeGUID="{e(n.previous_guid)}" '
+    """One Notifikasjon with its event and Bruker, as text, attributes escaped (one search
+    over all of them first: nearly every notification has nothing to escape)."""
+    if _SPECIAL.search("".join(text or "" for text in _TEXTS(n))):
+        n = dataclasses.replace(n, **{name: _escape(getattr(n, name))
+                                      for name in TEXT_FIELDS if getattr(n, name)})
+    ref = f' notifikasjonRef="{n.ref_guid}"' if n.ref_guid else ""
+    org = f' tjenesteOrgNr="{n.org_number}"' if n.org_number else ""
+    stop = f' midlertidigStoppID="{n.stop_id}"' if n.stop_id else ""
+    district = f' bydel="{n.district_code}"' if n.district_code else ""
+    return (f'<Notifikasjon statusNotifikasjon="{n.status}" '
+            f'notifikasjonTid="{_moment(n.time)}" notifikasjonGUID="{n.guid}" '
+            f'notifikasjonForrigeGUID="{n.previous_guid}" '
             f'notifikasjonLopeNr="{n.sequence:d}"{ref}>'
-            f'<{n.element} tjenesteType="{e(n.service_type)}" '
+            f'<{n.element} tjenesteType="{n.service_type}" '
             f'hendelseRegTid="{_moment(n.registered)}"{org} '
-            f'hendelseDato="{n.day.isoformat()}" tjenesteID="{e(n.service_id)}" '
-            f'hendelseGUID="{e(n.event_guid)}"{stop}>'
-            f'<Bruker pasientGUID="{e(n.patient_guid)}" brukerNr="{e(n.user_number)}"'
-            f'{district} fid="{e(n.id_number)}" typeID="{e(n.id_type)}"/>'
+            f'hendelseDato="{n.day.isoformat()}" tjenesteID="{n.service_id}" '
+            f'hendelseGUID="{n.event_guid}"{stop}>'
+            f'<Bruker pasientGUID="{n.patient_guid}" brukerNr="{n.user_number}"'
+            f'{district} fid="{n.id_number}" typeID="{n.id_type}"/>'
             f'</{n.element}></Notifikasjon>')
 
 

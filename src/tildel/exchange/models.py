@@ -87,17 +87,21 @@ class KprEvent(models.Model):
     it still stands (False after a cancellation)."""
 
     # No index of its own: the unique (municipality, key) serves it. Every index costs at
-    # each of the tens of thousands of rows a message adds.
+    # each of the tens of thousands of rows a message adds. Neither this key nor the
+    # person's is checked by the database (ADR 0022): the checks, 50,000 of them at the
+    # commit of a year's message, were a fifth of its time. The rows are written only by
+    # the export, with ids it has just read in the same transaction, and Django still
+    # refuses to delete a municipality or a person the register has been told about.
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
                                      related_name="kpr_events", verbose_name="kommune",
-                                     db_index=False)
+                                     db_index=False, db_constraint=False)
     key = models.CharField("nøkkel", max_length=80)
     guid = models.UUIDField("hendelseGUID", default=uuid.uuid4, editable=False)
     kind = models.CharField("hendelse", max_length=32)
     service_id = models.CharField("tjenesteID", max_length=40)
     service_type = models.CharField("tjenestetype (9151)", max_length=4)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
-                               verbose_name="person")
+                               verbose_name="person", db_constraint=False)
     day = models.DateField("hendelsesdato")
     content = models.JSONField("sist meldt innhold")
     active = models.BooleanField("gjelder", default=True)
@@ -111,7 +115,6 @@ class KprEvent(models.Model):
         ordering = ["municipality", "service_id", "day", "key"]
         constraints = [models.UniqueConstraint(fields=["municipality", "key"],
                                                name="kpr_event_once_per_key")]
-        indexes = [models.Index(fields=["municipality", "service_id"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.service_id} {self.day:%d.%m.%Y}"
@@ -126,7 +129,9 @@ class KprNotification(models.Model):
         SUPPLEMENT = "T", "Korrigering (supplerer)"
         CANCEL = "C", "Annullering"
 
+    # Not checked by the database either (see KprEvent): written with the batch just made.
     batch = models.ForeignKey(KprBatch, on_delete=models.PROTECT, related_name="items",
+                              db_constraint=False,
                               verbose_name="melding")
     # The event's key in the ledger (KprEvent.key, same municipality as the batch): a key,
     # not a foreign key, so a message of many thousand notifications is written in bulk.
@@ -210,3 +215,89 @@ class ExternalId(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.external_id}"
+
+
+class KprExpected(models.Model):
+    """An event the services give, kept between exports (ADR 0022): what
+    ``tildel.rules.kpr`` derives from one person's lines, stops and identification, whether
+    or not it has happened yet (an export takes those up to its day). Derived data: the
+    ids are plain numbers, and a person's rows are written again whenever a ``KprChange``
+    names the person."""
+
+    municipality_id = models.BigIntegerField("kommune")
+    person_id = models.BigIntegerField("person")
+    key = models.CharField("nøkkel", max_length=80)
+    service_id = models.CharField("tjenesteID", max_length=40)
+    day = models.DateField("hendelsesdato")
+    held = models.BooleanField("holdt tilbake", default=False,
+                               help_text="Tjenesten har en feil KPR ville avvist.")
+    line_id = models.BigIntegerField("tjenestelinje")
+    decision_id = models.BigIntegerField("vedtak")
+    registered = models.DateTimeField("registrert", null=True)
+    content = models.JSONField("innhold")
+
+    class Meta:
+        verbose_name = "forventet KPR-hendelse"
+        verbose_name_plural = "forventede KPR-hendelser"
+        constraints = [models.UniqueConstraint(fields=["municipality_id", "key"],
+                                               name="kpr_expected_once_per_key")]
+        indexes = [models.Index(fields=["municipality_id", "person_id"],
+                                name="kpr_expected_person"),
+                   models.Index(fields=["municipality_id", "service_id"],
+                                name="kpr_expected_service")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.day:%d.%m.%Y}"
+
+
+class KprExpectedProblem(models.Model):
+    """A line the register would reject, kept with the person's expected events."""
+
+    municipality_id = models.BigIntegerField("kommune")
+    person_id = models.BigIntegerField("person")
+    line_id = models.BigIntegerField("tjenestelinje")
+    decision_id = models.BigIntegerField("vedtak")
+    message = models.CharField("feil", max_length=300)
+
+    class Meta:
+        verbose_name = "KPR-feil"
+        verbose_name_plural = "KPR-feil"
+        indexes = [models.Index(fields=["municipality_id", "person_id"],
+                                name="kpr_problem_person")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class KprChange(models.Model):
+    """A person whose expected events must be derived again (no person: everyone in the
+    municipality). Written by database triggers on the lines, stops, decisions, persons,
+    units and service catalogue, whatever writes them; taken away by the refresh that
+    derives them (ADR 0022)."""
+
+    municipality_id = models.BigIntegerField("kommune")
+    person_id = models.BigIntegerField("person", null=True)
+
+    class Meta:
+        verbose_name = "endring for KPR"
+        verbose_name_plural = "endringer for KPR"
+        indexes = [models.Index(fields=["municipality_id"], name="kpr_change_municipality")]
+
+    def __str__(self) -> str:
+        return f"endring for person {self.person_id or 'alle'}"
+
+
+class KprDerivation(models.Model):
+    """When the municipality's expected events were last brought up to date; no row means
+    they never were, and the next refresh derives every person."""
+
+    municipality_id = models.BigIntegerField("kommune", unique=True)
+    refreshed_at = models.DateTimeField("oppdatert")
+    persons = models.PositiveIntegerField("personer sist", default=0)
+
+    class Meta:
+        verbose_name = "utledning for KPR"
+        verbose_name_plural = "utledninger for KPR"
+
+    def __str__(self) -> str:
+        return f"utledet {self.refreshed_at:%d.%m.%Y %H:%M}"

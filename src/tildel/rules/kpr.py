@@ -118,6 +118,10 @@ class Event:
     decision_id: int = 0
     registered: dt.datetime | None = None  # hendelseRegTid; not part of the content
 
+    #: the names in ``content``, in its order
+    CONTENT = ("kind", "service_type", "service_id", "day", "org_number", "stop_id",
+               "person_id", "id_number", "id_type", "district_code")
+
     def content(self, person: Person) -> dict[str, str]:
         """Everything a message says about the event, as text: two runs compare equal
         exactly when the register would be told the same."""
@@ -302,11 +306,23 @@ def reconcile(desired: Iterable[Event], persons: Mapping[int, Person],
     - reported but no longer there (an annulled decision, a removed stop): C;
     - reported and unchanged: nothing, so a rerun sends nothing.
     """
+    return reconcile_contents(((event, event.content(persons[event.person_id]))
+                               for event in desired), reported, since)
+
+
+def reconcile_contents(desired: Iterable[tuple[Event, Mapping[str, str]]],
+                       reported: Mapping[str, Reported],
+                       since: dt.date | None = None) -> list[Change]:
+    """``reconcile`` of events whose content is already made (kept between exports).
+
+    Each key is decided on its own, so the caller may leave out any key whose event is
+    reported with the same content (the event and its ledger row both), and the result is
+    the same as for the whole; an event passed without its ledger row counts as new.
+    """
     changes: list[Change] = []
     wanted = set()
-    for event in desired:
+    for event, content in desired:
         wanted.add(event.key)
-        content = event.content(persons[event.person_id])
         known = reported.get(event.key)
         if known is None or not known.active:
             if since is None or event.day >= since:

@@ -3,6 +3,7 @@
     tildel kpr check                         what is due, and what the register would reject
     tildel kpr export [--since DATO] [--out FIL.xml]
     tildel kpr resend                        send messages made but not taken by the sender
+    tildel kpr refresh [--municipality NUMMER]   derive the changed persons' events again
     tildel kpr validate FIL.xml              check any file against XPR(ipl) 56.0.0
 
 ``export`` writes what the register has not been told (new events, corrections and
@@ -11,6 +12,9 @@ records it; a rerun with nothing new writes nothing. ``--since`` leaves out new 
 before the date (history the previous system reported); corrections of what Tildel has
 reported are always sent. Without ``--out`` the message goes to the configured sender
 (by default a file in ``var/kpr``).
+
+``refresh`` brings the kept expected events up to date (ADR 0022), for every municipality
+unless one is named, without exporting. ``check`` and ``export`` do it first themselves.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
 
-from tildel.console import chosen_municipality
-from tildel.exchange import kpr, kpr_xml, senders
+from tildel.console import chosen_municipality, progress_bar
+from tildel.exchange import kpr, kpr_store, kpr_xml, senders
 from tildel.organisation.models import Municipality
 from tildel.rules import kpr as rules
 
@@ -46,6 +51,10 @@ class Command(BaseCommand):
             p.add_argument("--since", metavar="ÅÅÅÅ-MM-DD",
                            help="Nye hendelser fra og med denne datoen.")
         export.add_argument("--out", type=Path, help="Skriv meldingen til denne filen.")
+        refresh = sub.add_parser("refresh", help="Oppdater forventede hendelser for personer "
+                                                 "med endringer.")
+        refresh.add_argument("--municipality", metavar="NUMMER",
+                             help="Bare denne kommunen (ellers alle).")
         resend = sub.add_parser("resend", help="Send meldinger som er laget, men ikke sendt.")
         resend.add_argument("--municipality", metavar="NUMMER")
         validate = sub.add_parser("validate", help="Valider en fil mot XPR(ipl) 56.0.0.")
@@ -54,6 +63,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "validate":
             return self._validate(options["file"])
+        if action == "refresh":
+            return self._refresh(options["municipality"], options["verbosity"])
         municipality = chosen_municipality(options["municipality"])
         if action == "resend":
             return self._resend(municipality)
@@ -110,6 +121,23 @@ class Command(BaseCommand):
         for batch in waiting:
             self._deliver(batch)
         self.stdout.write(f"{municipality.name}: {len(waiting)} meldinger sendt på nytt.")
+
+    def _refresh(self, number: str | None, verbosity: int) -> None:
+        municipalities = ([chosen_municipality(number)] if number
+                          else list(Municipality.objects.order_by("number")))
+        with progress_bar(Console(file=self.stderr), quiet=verbosity == 0) as report:
+            for municipality in municipalities:
+                step = f"{municipality.name}: forventede hendelser"
+                done = [0]
+
+                def progress(count: int, total: int, step=step, done=done) -> None:
+                    report(step, count - done[0], total)
+                    done[0] = count
+
+                refreshed = kpr_store.refresh(municipality, progress=progress)
+                everyone = " (alle)" if refreshed.everyone else ""
+                self.stdout.write(f"{municipality.name}: {refreshed.persons} personer "
+                                  f"utledet på nytt{everyone}.")
 
     def _validate(self, path: Path) -> None:
         try:
