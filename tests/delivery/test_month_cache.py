@@ -248,3 +248,19 @@ def test_truncating_a_table_changes_every_unit(delivery):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE delivery_visit")
     assert changed(w, before) == (True, True)
+
+
+def test_a_bulk_writer_changes_every_unit_on_postgresql_and_its_own_on_sqlite(delivery):
+    """The JSONL import turns on tildel.bulkwrite: a decided line it writes changes every
+    unit's revision on PostgreSQL (no time spent finding its unit), only its own on
+    SQLite (row triggers)."""
+    from tildel.bulkwrite import bulk_write
+
+    w = delivery
+    before = revisions(w)
+    with bulk_write():
+        w.grant(w.olav, w.east_unit, hours=Decimal(5), start=MONDAY)
+    assert changed(w, before) == (True, connection.vendor == "postgresql")
+    before = revisions(w)
+    w.grant(w.olav, w.east_unit, hours=Decimal(6), start=MONDAY)  # the setting is gone
+    assert changed(w, before) == (True, False)

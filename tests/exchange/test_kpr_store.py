@@ -11,6 +11,7 @@ import json
 import pytest
 from django.db import connection
 
+from tildel import bulkwrite
 from tildel.accounts.models import Role
 from tildel.casework.models import Decision, ServiceLine, ServicePause
 from tildel.catalogue.models import NationalServiceType, Service
@@ -203,7 +204,7 @@ def test_an_import_names_everyone_and_what_it_wrote_agrees(kpr_world, tmp_path):
     everyone (the setting the triggers read is the one the import turns on)."""
     from tildel.exchange import jsonl
 
-    assert triggers.BULK == kpr_store.BULK
+    assert triggers.BULK == bulkwrite.SETTING
     w = kpr_world
     export(w, tmp_path)
     out = tmp_path / "kommune.jsonl"

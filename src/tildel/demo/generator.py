@@ -21,6 +21,7 @@ from faker import Faker
 from stdnum.no import orgnr
 
 from tildel.accounts.models import AccessLogEntry, Role, User
+from tildel.bulkwrite import bulk_write
 from tildel.casework.models import Decision, ServiceLine
 from tildel.catalogue.models import ServiceVersion
 from tildel.demo.casework import build_casework
@@ -100,7 +101,9 @@ def reset_database() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AccessLogEntry._meta.db_table}")  # noqa: S608
         for model in (exchange.KprNotification, exchange.KprEvent, exchange.KprBatch,
-                      exchange.RegisterContact, exchange.PloMessage, exchange.ExternalId,
+                      exchange.KprExpected, exchange.KprExpectedProblem,
+                      exchange.KprDerivation, exchange.RegisterContact, exchange.PloMessage,
+                      exchange.ExternalId,
                       HospitalStay, DischargeRate, places.WaitingListEntry, places.Deviation,
                       places.Occupancy, places.Place, places.Institution, RotaShift,
                       RespitePlan, RespiteHome, BpaArrangement, IndividualPlan):
@@ -122,6 +125,7 @@ def reset_database() -> None:
         ProviderUnit.objects.all().delete()
         District.objects.all().delete()
         Municipality.objects.all().delete()
+        exchange.KprChange.objects.all().delete()  # written by the triggers as rows went
 
 
 def refresh_planner_statistics() -> None:
@@ -512,4 +516,5 @@ def generate(size: str = "medium", seed: int = 2022, as_of: dt.date | None = Non
         reset_database()
     generator = Generator(SIZES[size], seed, as_of or dt.date.today(), progress)
     generator.visits = visits
-    return generator.run()
+    with bulk_write():  # the next KPR refresh and overview views work it all out once
+        return generator.run()

@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tildel.batchgc import batch_gc
+from tildel.bulkwrite import bulk_write
 from tildel.casework.models import Case, Decision, ServiceLine, ServicePause
 from tildel.casework.models.assessment import Assessment, FunctionalScore
 from tildel.catalogue.models import ExtentUnit, Service, ServiceVersion
@@ -54,7 +55,6 @@ from tildel.pathways.models import Pathway
 from tildel.people.models import Person
 from tildel.rules import identity, iplos
 
-from . import kpr_store
 from .models import ExternalId
 
 FORMAT, VERSION = "tildel-jsonl", 1
@@ -442,7 +442,7 @@ def import_file(path: Path | str, *, progress: Progress | None = None) -> Report
     path = Path(path)
     total = sum(1 for _ in path.open("rb"))
     report = Report()
-    with batch_gc(), kpr_store.everyone_changes(), path.open("rb") as source:
+    with batch_gc(), bulk_write(), path.open("rb") as source:
         importer = Importer(report, progress, total)
         for number, record, problem in _lines(source):
             report.lines = number

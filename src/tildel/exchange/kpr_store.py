@@ -19,7 +19,6 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -40,8 +39,6 @@ ID_TYPES = {Person.IdType.FODSELSNUMMER: rules.IdType.FODSELSNUMMER,
 CHUNK = 2000
 #: persons derived at a time: memory stays flat however many the municipality has
 ROUND = 5000
-#: see migration 0007 (its name there, not imported: migrations are not for importing)
-BULK = "tildel.kpr_everyone"
 KINDS = {kind.element: kind for kind in rules.EventKind}
 EXPECTED_COLUMNS = ("municipality_id", "person_id", "key", "service_id", "day", "held",
                     "line_id", "decision_id", "registered", "content")
@@ -83,24 +80,6 @@ def collect(municipality: Municipality, persons: Sequence[int] | None = None,
              for pk, number, id_type in persons_of.values_list(
                  "id", "id_number", "id_type").iterator(chunk_size=CHUNK)}
     return lines, found
-
-
-@contextmanager
-def everyone_changes():
-    """For a bulk writer's session: every statement on what the rules read names everyone
-    (one row per municipality) instead of the persons it touched (PostgreSQL; SQLite's row
-    triggers name each person at little cost). The next refresh derives everyone."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET {BULK} = 'on'")
-    try:
-        yield
-    finally:
-        if connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"RESET {BULK}")
 
 
 @dataclass(frozen=True)

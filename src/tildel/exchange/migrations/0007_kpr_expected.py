@@ -9,8 +9,8 @@ reach many persons: such a change names every person (no person) in every munici
 as TRUNCATE of any of the tables does on PostgreSQL.
 
 PostgreSQL: one trigger per statement, with its transition tables; in a session that has
-turned on ``tildel.kpr_everyone`` (the JSONL import) each statement names everyone
-instead. SQLite: one per row.
+turned on ``tildel.bulk_write`` (``tildel.bulkwrite``: the JSONL import) each statement
+names everyone instead. SQLite: one per row.
 A later migration that alters one of these tables may drop its triggers on SQLite, where
 Django rebuilds the table: ``tests/exchange/test_kpr_store.py`` checks that every trigger
 is in place, on both databases.
@@ -95,10 +95,10 @@ COLUMNS = {"person": ("id", "municipality_id", "id_number", "id_type"),
 TRANSITIONS = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows",
                "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
 EVERYONE = "tildel_kpr_change_everyone"
-#: PostgreSQL setting a bulk writer (the JSONL import) turns on for its session: each
-#: statement then names everyone instead of finding its persons. Finding them, joined to
-#: tables still without statistics, took the import of a city 20 s more.
-BULK = "tildel.kpr_everyone"
+#: the session setting of a bulk writer (tildel.bulkwrite): each statement then names
+#: everyone instead of finding its persons. Finding them, joined to tables still without
+#: statistics, took the import of a city 20 s more.
+BULK = "tildel.bulk_write"
 _EVERYONE_ROWS = ("INSERT INTO exchange_kprchange (municipality_id, person_id) "
                   "SELECT id, NULL FROM organisation_municipality")
 
