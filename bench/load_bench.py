@@ -3,9 +3,10 @@ production server (gunicorn, 2 workers), and 20 simulated users (locust, headles
 loopback, for a bounded time): caseworkers (queue, person overview, case, decision draft
 saved, search) and provider leaders (order inbox, adjustment saved, delivered time).
 
-Budget: p95 under 150 ms for every screen and no errors. Also printed: p50, and the ratio
-of the person overview's p50 to a bare view that reads one row (/helse/): how close the
-screen is to the framework's floor.
+Budget: p95 under 150 ms for every screen and no errors, measured once all users have
+started (five a second; the statistics are reset when the last has). Also printed: p50,
+and the ratio of the person overview's p50 to a bare view that reads one row (/helse/):
+how close the screen is to the framework's floor.
 
 Run with ``make bench-load`` (PostgreSQL; TILDEL_BENCH_REUSE=1 keeps an existing city).
 LOAD_USERS and LOAD_SECONDS change the defaults (20 users, 60 s).
@@ -28,6 +29,12 @@ from pathlib import Path
 P95_MS = 150.0
 USERS = int(os.environ.get("LOAD_USERS", "20"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+#: Users start over a few seconds and the statistics start when all have: started in the
+#: same instant, their first pages (the home page, 50 ms each) queued behind one another
+#: on the two workers, and every screen's first requests waited 400-700 ms behind them.
+#: That burst, 2 % of the requests, put one screen's p95 over budget in two of six runs.
+SPAWN_RATE = 5
+RAMP_SECONDS = -(-USERS // SPAWN_RATE)
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).parent
 
@@ -157,7 +164,8 @@ def run_load(tmp: Path) -> list[dict]:
         _wait(f"http://127.0.0.1:{port}/helse/")
         subprocess.run(  # noqa: S603 - our own programs, fixed arguments
             [BIN / "locust", "-f", HERE / "locustfile.py", "--headless", "--users", str(USERS),
-             "--spawn-rate", str(USERS), "--run-time", f"{SECONDS}s", "--host",
+             "--spawn-rate", str(SPAWN_RATE), "--reset-stats",
+             "--run-time", f"{SECONDS + RAMP_SECONDS}s", "--host",
              f"http://127.0.0.1:{port}", "--csv", tmp / "load", "--only-summary",
              "--loglevel", "WARNING"], env=env, check=False)
     finally:

@@ -12,10 +12,11 @@ PostgreSQL only: SQLite's row triggers name each row's unit or person at little 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 #: the session setting the triggers read (``current_setting(SETTING, true)``); the
 #: migrations that make the triggers spell it out themselves
@@ -32,7 +33,16 @@ def bulk_write() -> Iterator[None]:
         cursor.execute(f"SET {SETTING} = 'on'")
     try:
         yield
-    finally:
-        if connection.connection is not None:  # a broken connection took the setting along
-            with connection.cursor() as cursor:
-                cursor.execute(f"RESET {SETTING}")
+    except BaseException:
+        # In a transaction the failure aborted, RESET would fail and hide the failure; the
+        # rollback of that transaction takes the setting back anyway (SET is transactional).
+        with contextlib.suppress(DatabaseError):
+            _reset()
+        raise
+    _reset()
+
+
+def _reset() -> None:
+    if connection.connection is not None:  # a broken connection took the setting along
+        with connection.cursor() as cursor:
+            cursor.execute(f"RESET {SETTING}")

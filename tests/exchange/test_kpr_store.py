@@ -224,3 +224,32 @@ def test_an_import_names_everyone_and_what_it_wrote_agrees(kpr_world, tmp_path):
     assert refreshed.everyone == (connection.vendor == "postgresql")
     new_line = ServiceLine.objects.latest("pk")
     assert [c[:2] for c in agrees(w.municipality)] == [("N", f"T{new_line.pk}:start")]
+
+
+def test_a_new_version_of_the_rules_derives_everyone(kpr_world):
+    """The kept events are what this version of the rules derived: a release that changes
+    them (the 9151 code list, say) derives everyone again."""
+    w = kpr_world
+    kpr.plan(w.municipality, today=TODAY)
+    assert not named(w.municipality).everyone
+    KprDerivation.objects.update(rules="en eldre versjon")
+    assert named(w.municipality).everyone
+    assert KprDerivation.objects.get().rules == kpr_store.RULES
+
+
+def test_a_change_is_derived_where_the_person_belongs_when_it_is_taken(kpr_world):
+    """A line or decision names its person without a municipality: the refresh of the
+    municipality the person belongs to by then takes it (one that moved while the line was
+    written is not lost to the old municipality)."""
+    w = kpr_world
+    kpr.plan(w.municipality, today=TODAY)
+    elsewhere = Municipality.objects.create(number="4601", name="Bergen")
+    w.ola.municipality = elsewhere
+    w.ola.save()
+    named(w.municipality), named(elsewhere)  # the move itself
+    line = w.grant(w.ola, w.east_unit, start=TODAY - dt.timedelta(days=1))
+    assert KprChange.objects.filter(municipality_id=None, person_id=w.ola.pk).exists()
+    assert named(w.municipality).persons == 0  # not Ola's municipality any more
+    assert named(elsewhere).persons == 1
+    assert KprExpected.objects.filter(municipality_id=elsewhere.pk,
+                                      key=f"T{line.pk}:start").exists()

@@ -310,7 +310,7 @@ class _Recorder:
 
     def flush(self) -> None:
         """Record the notifications made since the last flush: in the writer thread on
-        PostgreSQL (at most two chunks waiting), here on SQLite."""
+        PostgreSQL (at most four chunks waiting), here on SQLite."""
         chunk = (self.inserts, self.updates, self.items)
         self.inserts, self.updates, self.items = [], [], []
         if not self.copy:
@@ -332,6 +332,7 @@ class _Recorder:
                     done.result()
         finally:
             self.writer.shutdown(wait=True, cancel_futures=True)
+            self.cursor.close()
 
     def _record(self, inserts: list, updates: list[tuple], items: list) -> None:
         event_table = KprEvent._meta.db_table

@@ -15,11 +15,14 @@ the ledger, and ``tildel.rules.kpr.reconcile_contents`` decides what to send.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -39,6 +42,21 @@ ID_TYPES = {Person.IdType.FODSELSNUMMER: rules.IdType.FODSELSNUMMER,
 CHUNK = 2000
 #: persons derived at a time: memory stays flat however many the municipality has
 ROUND = 5000
+
+
+def _version() -> str:
+    """The code that decides what the kept events are: the rules, the hours they compare,
+    and what this module reads. A release that changes any of it derives everyone again
+    (the 9151 code list's yearly update, say)."""
+    from tildel.rules import hours
+
+    digest = hashlib.sha256()
+    for module in (rules, hours, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RULES = _version()
 KINDS = {kind.element: kind for kind in rules.EventKind}
 EXPECTED_COLUMNS = ("municipality_id", "person_id", "key", "service_id", "day", "held",
                     "line_id", "decision_id", "registered", "content")
@@ -99,7 +117,7 @@ def refresh(municipality: Municipality, *,
         Municipality.objects.select_for_update().get(pk=municipality.pk)
         named = _take_changes(municipality.pk)
         everyone = (None in named or not KprDerivation.objects.filter(
-            municipality_id=municipality.pk).exists())
+            municipality_id=municipality.pk, rules=RULES).exists())
         if everyone:
             KprExpected.objects.filter(municipality_id=municipality.pk).delete()
             KprExpectedProblem.objects.filter(municipality_id=municipality.pk).delete()
@@ -119,16 +137,24 @@ def refresh(municipality: Municipality, *,
         if everyone or persons:
             KprDerivation.objects.update_or_create(
                 municipality_id=municipality.pk,
-                defaults={"refreshed_at": timezone.now(), "persons": len(persons)})
+                defaults={"refreshed_at": timezone.now(), "persons": len(persons),
+                          "rules": RULES})
     return Refreshed(len(persons), everyone)
 
 
 def _take_changes(municipality_id: int) -> set[int | None]:
-    """The persons the municipality's change rows name (None: everyone), and the rows
-    gone. A row committed after this statement stays for the next refresh."""
+    """The persons the municipality's change rows name (None: everyone), with the rows
+    that name a person of the municipality without one, and the rows gone. A row committed
+    after this statement stays for the next refresh. Rows naming a person who is gone are
+    taken too (the person's deletion named the municipality)."""
+    change, person = KprChange._meta.db_table, Person._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {KprChange._meta.db_table} "  # noqa: S608
-                       f"WHERE municipality_id = %s RETURNING person_id", [municipality_id])
+        cursor.execute(
+            f"DELETE FROM {change} WHERE municipality_id = %s OR ("  # noqa: S608
+            f"municipality_id IS NULL AND (person_id IN (SELECT id FROM {person} "
+            f"WHERE municipality_id = %s) OR NOT EXISTS (SELECT 1 FROM {person} p "
+            f"WHERE p.id = {change}.person_id))) RETURNING person_id",
+            [municipality_id, municipality_id])
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -271,11 +271,11 @@ class KprExpectedProblem(models.Model):
 
 class KprChange(models.Model):
     """A person whose expected events must be derived again (no person: everyone in the
-    municipality). Written by database triggers on the lines, stops, decisions, persons,
-    units and service catalogue, whatever writes them; taken away by the refresh that
-    derives them (ADR 0022)."""
+    municipality; no municipality: the person's own, looked up by the refresh). Written by
+    database triggers on the lines, stops, decisions, persons, units and service catalogue,
+    whatever writes them; taken away by the refresh that derives them (ADR 0022)."""
 
-    municipality_id = models.BigIntegerField("kommune")
+    municipality_id = models.BigIntegerField("kommune", null=True)
     person_id = models.BigIntegerField("person", null=True)
 
     class Meta:
@@ -294,6 +294,9 @@ class KprDerivation(models.Model):
     municipality_id = models.BigIntegerField("kommune", unique=True)
     refreshed_at = models.DateTimeField("oppdatert")
     persons = models.PositiveIntegerField("personer sist", default=0)
+    #: the version of the code that derived the events (``kpr_store.RULES``): another
+    #: version derives everyone again
+    rules = models.CharField("reglenes versjon", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "utledning for KPR"

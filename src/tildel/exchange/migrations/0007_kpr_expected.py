@@ -24,11 +24,16 @@ TABLES = {"person": "people_person", "decision": "casework_decision",
           "version": "catalogue_serviceversion"}
 
 
+#: A row that names a person without a municipality is taken by the refresh of the
+#: municipality the person belongs to then: looked up when the trigger fired, a person
+#: moved in another transaction at the same time could be named to the old one.
+_ANYWHERE = "CAST(NULL AS bigint) AS municipality_id"
+
+
 def _decided(rows: str, decision: str) -> str:
     """The persons of decided decisions that ``rows`` (with a column ``decision``) name."""
-    return (f"SELECT p.municipality_id, d.person_id FROM {rows} r "
-            f"JOIN casework_decision d ON d.id = r.{decision} "
-            f"JOIN people_person p ON p.id = d.person_id WHERE d.status = 'decided'")
+    return (f"SELECT {_ANYWHERE}, d.person_id FROM {rows} r "
+            f"JOIN casework_decision d ON d.id = r.{decision} WHERE d.status = 'decided'")
 
 
 def _paused(rows: str) -> str:
@@ -37,8 +42,7 @@ def _paused(rows: str) -> str:
 
 
 def _decision_persons(rows: str) -> str:
-    return (f"SELECT p.municipality_id, r.person_id FROM {rows} r "
-            f"JOIN people_person p ON p.id = r.person_id")
+    return f"SELECT {_ANYWHERE}, r.person_id FROM {rows} r"
 
 
 def _updated(columns: tuple[str, ...], select: str) -> str:
@@ -110,7 +114,7 @@ def name(what: str, event: str) -> str:
 def _insert(persons: str) -> str:
     return (f"INSERT INTO exchange_kprchange (municipality_id, person_id) "
             f"SELECT DISTINCT municipality_id, person_id FROM ({persons}) AS changed "
-            f"WHERE municipality_id IS NOT NULL")
+            f"WHERE municipality_id IS NOT NULL OR person_id IS NOT NULL")
 
 
 def _sqlite_row(what: str, row: str) -> str:
@@ -181,6 +185,7 @@ class Migration(migrations.Migration):
                 ('municipality_id', models.BigIntegerField(unique=True, verbose_name='kommune')),
                 ('refreshed_at', models.DateTimeField(verbose_name='oppdatert')),
                 ('persons', models.PositiveIntegerField(default=0, verbose_name='personer sist')),
+                ('rules', models.CharField(blank=True, max_length=64, verbose_name='reglenes versjon')),
             ],
             options={
                 'verbose_name': 'utledning for KPR',
@@ -191,7 +196,7 @@ class Migration(migrations.Migration):
             name='KprChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('municipality_id', models.BigIntegerField(verbose_name='kommune')),
+                ('municipality_id', models.BigIntegerField(null=True, verbose_name='kommune')),
                 ('person_id', models.BigIntegerField(null=True, verbose_name='person')),
             ],
             options={
