@@ -342,19 +342,13 @@ class _Recorder:
         notifications = ("batch_id", "event_key", "status", "guid", "previous_guid",
                          "ref_guid", "sequence", "content")
         notification_table = KprNotification._meta.db_table
-        cursor = self.cursor
-        if self.copy:
-            # The psycopg cursor itself: Django's connection belongs to the export's thread.
-            kpr_store.copy_lines(cursor.cursor, event_table, events, inserts)
-            if updates:
-                cursor.cursor.executemany(
-                    f"UPDATE {event_table} SET {', '.join(f'{c} = %s' for c in row)} "  # noqa: S608
-                    f"WHERE id = %s", updates)
-            kpr_store.copy_lines(cursor.cursor, notification_table, notifications, items)
-            return
-        kpr_store.insert_rows(cursor, event_table, events, inserts)
+        # On PostgreSQL the psycopg cursor itself: Django's connection belongs to the
+        # export's thread, and the rows are COPY lines already.
+        cursor = self.cursor.cursor if self.copy else self.cursor
+        add = kpr_store.copy_lines if self.copy else kpr_store.insert_rows
+        add(cursor, event_table, events, inserts)
         if updates:
             cursor.executemany(
                 f"UPDATE {event_table} SET {', '.join(f'{c} = %s' for c in row)} "  # noqa: S608
                 f"WHERE id = %s", updates)
-        kpr_store.insert_rows(cursor, notification_table, notifications, items)
+        add(cursor, notification_table, notifications, items)
