@@ -253,3 +253,16 @@ def test_a_change_is_derived_where_the_person_belongs_when_it_is_taken(kpr_world
     assert named(elsewhere).persons == 1
     assert KprExpected.objects.filter(municipality_id=elsewhere.pk,
                                       key=f"T{line.pk}:start").exists()
+
+
+def test_guids_made_in_bulk_are_random_version_4_and_never_repeat():
+    """notifikasjonGUID and hendelseGUID come from one read of the system's randomness per
+    thousand: each is a valid version 4 UUID in its usual text form, across refills."""
+    import uuid
+
+    make = kpr._Guids()
+    made = [make() for _ in range(3 * kpr._Guids.SIZE + 5)]
+    assert len(set(made)) == len(made)
+    for text in made:
+        value = uuid.UUID(text)
+        assert (value.version, value.variant, str(value)) == (4, uuid.RFC_4122, text)
