@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -168,7 +169,9 @@ def test_refusals_end_signed_out_with_a_norwegian_message(client, stub, sara, wo
     assert logged in caplog.text  # the refusal is logged, with its reason only
     assert "internal error" not in caplog.text  # never the provider's answer
     for value in ("ukjent.person", "ola", "sara@kommune.no", "stub-subject-1"):
-        assert value not in caplog.text
+        # As a value of its own: the random state and nonce in the logged URLs may hold
+        # "ola" as three of their letters (seen once in CI).
+        assert not re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", caplog.text), value
 
 
 def test_a_state_this_session_did_not_send_is_refused(client, stub, sara):
