@@ -211,8 +211,7 @@ class _Recorder:
 
     def __init__(self, municipality: Municipality, batch: KprBatch, ledger: dict[str, tuple],
                  texts: dict[str, str]):
-        self.municipality, self.batch, self.ledger, self.texts = (municipality, batch, ledger,
-                                                                  texts)
+        self.municipality, self.ledger, self.texts = municipality, ledger, texts
         self.municipality_id, self.batch_id = municipality.pk, batch.pk
         self.now = timezone.now()
         self.sequence = (KprNotification.objects.filter(
@@ -277,6 +276,10 @@ class _Recorder:
         the general conversion cost more than the rest of the recording."""
         kind, service_id, service_type = (content["kind"], content["service_id"],
                                           content["service_type"])
+        if known is not None:  # an UPDATE takes the values themselves, not COPY text
+            self.updates.append((event_guid, kind, service_id, service_type, day,
+                                 Jsonb(json.loads(stored)), active, first, guid, self.now,
+                                 known[0]))
         if kpr_store.needs_escape(key, kind, service_id, service_type, stored):
             esc = kpr_store.copy_text
             key, kind, service_id, service_type, stored = (
@@ -287,10 +290,6 @@ class _Recorder:
         if known is None:
             self.inserts.append(f"{self.municipality_id}\t{key}\t"
                                 f"{int(content['person_id'])}\t{row}\n")
-        else:
-            self.updates.append((event_guid, content["kind"], content["service_id"],
-                                 content["service_type"], day, Jsonb(json.loads(stored)),
-                                 active, first, guid, self.now, known[0]))
         self.items.append(f"{self.batch_id}\t{key}\t{status.value}\t{guid}\t{previous}\t"
                           f"{ref or NULL}\t{self.sequence}\t{stored}\n")
 
@@ -302,10 +301,10 @@ class _Recorder:
                content["service_type"], connection.ops.adapt_datefield_value(day), stored,
                active, hexa(first), hexa(guid), self.moment)
         if known is None:
-            self.inserts.append((self.municipality.pk, key, int(content["person_id"]), *row))
+            self.inserts.append((self.municipality_id, key, int(content["person_id"]), *row))
         else:
             self.updates.append((*row, known[0]))
-        self.items.append((self.batch.pk, key, status.value, hexa(guid), hexa(previous),
+        self.items.append((self.batch_id, key, status.value, hexa(guid), hexa(previous),
                            hexa(ref), self.sequence, stored))
 
     def flush(self) -> None:
